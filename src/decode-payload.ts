@@ -1,0 +1,51 @@
+import { MAX_NESTING_DEPTH } from './constants.js';
+import { finding, type Finding } from './finding.js';
+
+export type Decoded = { ok: true; value: unknown; text: string } | { ok: false; finding: Finding };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * Parser step 1, "parse JSON bytes to an Infra value": UTF-8 decode (a leading BOM is stripped),
+ * then JSON. Every way it can fail becomes a finding; nothing throws.
+ */
+export function decodePayload(input: string | ArrayBuffer | ArrayBufferView): Decoded {
+  let text: string;
+  if (typeof input === 'string') {
+    text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  } else {
+    try {
+      text = utf8.decode(input);
+    } catch {
+      return { ok: false, finding: finding('invalid-utf8', 'error', '') };
+    }
+  }
+  if (text.trim() === '') return { ok: false, finding: finding('empty-input', 'error', '') };
+  const depth = nestingDepth(text);
+  if (depth > MAX_NESTING_DEPTH) {
+    return { ok: false, finding: finding('nesting-too-deep', 'error', '', { depth, limit: MAX_NESTING_DEPTH }) };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text), text };
+  } catch (error) {
+    return { ok: false, finding: finding('json-syntax', 'error', '', { detail: (error as Error).message }) };
+  }
+}
+
+/** The deepest nesting of [ and { outside strings; stops counting once past the limit. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest && (deepest = depth) > MAX_NESTING_DEPTH) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}

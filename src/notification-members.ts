@@ -1,0 +1,41 @@
+import { isBoolean, isString, isU32, isU64 } from './json-value.js';
+
+/**
+ * The optional members of `notification` that the declarative push message parser copies into
+ * NotificationOptions when they have the right type (Push API parser steps 11-23), and ignores
+ * otherwise. The linter walks the same table to say what was ignored.
+ */
+export interface MemberRule {
+  /** The JSON type the standard accepts, for findings. */
+  expected: string;
+  accepts: (value: unknown) => boolean;
+  /** A URL member: parsed against the base URL; a failure leaves it unset (never fails the message). */
+  url?: true;
+}
+
+export const DIR_VALUES: readonly string[] = ['auto', 'ltr', 'rtl'];
+
+const isDir = (v: unknown) => isString(v) && DIR_VALUES.includes(v);
+const isVibrate = (v: unknown) => Array.isArray(v) && v.every(isU32);
+
+export const NOTIFICATION_MEMBERS: Readonly<Record<string, MemberRule>> = {
+  dir: { expected: '"auto", "ltr" or "rtl"', accepts: isDir },
+  lang: { expected: 'string', accepts: isString },
+  body: { expected: 'string', accepts: isString },
+  tag: { expected: 'string', accepts: isString },
+  image: { expected: 'string', accepts: isString, url: true },
+  icon: { expected: 'string', accepts: isString, url: true },
+  badge: { expected: 'string', accepts: isString, url: true },
+  vibrate: { expected: 'array of 32-bit unsigned integers', accepts: isVibrate },
+  timestamp: { expected: '64-bit unsigned integer', accepts: isU64 },
+  renotify: { expected: 'boolean', accepts: isBoolean },
+  silent: { expected: 'boolean', accepts: isBoolean },
+  requireInteraction: { expected: 'boolean', accepts: isBoolean },
+};
+
+/** Every member name the standard gives meaning to inside `notification`, for "did you mean". */
+export const STANDARD_NOTIFICATION_NAMES: readonly string[] = [
+  'title', 'navigate', ...Object.keys(NOTIFICATION_MEMBERS), 'data', 'actions',
+];
+export const STANDARD_TOP_LEVEL_NAMES: readonly string[] = ['web_push', 'notification', 'mutable', 'app_badge'];
+export const STANDARD_ACTION_NAMES: readonly string[] = ['action', 'title', 'navigate', 'icon'];
