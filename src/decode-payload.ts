@@ -15,7 +15,7 @@ export function decodePayload(input: string | ArrayBuffer | ArrayBufferView): De
     text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   } else {
     try {
-      text = utf8.decode(input);
+      text = utf8.decode(input as Uint8Array);
     } catch {
       return { ok: false, finding: finding('invalid-utf8', 'error', '') };
     }
