@@ -1,0 +1,28 @@
+import { finding, type Finding, type FindingCode, type Severity } from './finding.js';
+
+export type LintProfile = 'spec' | 'portable';
+
+/** A finding's severity under each profile; null means the profile does not report it. */
+export type Severities = readonly [spec: Severity | null, portable: Severity | null];
+
+/**
+ * Collects the findings of one profile. Every check states both severities where it reports, so
+ * the code reads like the contract table (spec-notes.md#lint-profiles-and-finding-codes).
+ */
+export class LintReporter {
+  readonly findings: Finding[] = [];
+  constructor(readonly profile: LintProfile) {}
+
+  report(code: FindingCode, path: string, [spec, portable]: Severities, params: Record<string, unknown> = {}): void {
+    const severity = this.profile === 'spec' ? spec : portable;
+    if (severity !== null) this.findings.push(finding(code, severity, path, params));
+  }
+
+  /** Findings that already carry their severity, such as the parser's failures. */
+  add(findings: readonly Finding[]): void {
+    this.findings.push(...findings);
+  }
+}
+
+export const ERROR: Severities = ['error', 'error'];
+export const WARNING: Severities = ['warning', 'warning'];
