@@ -7,3 +7,5 @@ export { parseExplainerMessage, readExplainerMessage } from './parse-explainer-m
 export { parsePushPayload, detectFormat, type MessageFormat, type PayloadOptions } from './parse-push-payload.js';
 export { explainerToStandard } from './explainer-to-standard.js';
 export { parseURL } from './parse-url.js';
+export { lintPayload, lintValue, DEFAULT_LINT_BASE_URL, type LintAs, type LintOptions, type LintProfile, type LintResult } from './lint-message.js';
+export { describeFinding, type FindingDescription } from './describe-finding.js';
