@@ -17,6 +17,8 @@ export type Aliases = Readonly<Record<string, string>>;
 export function didYouMean(name: string, known: readonly string[], aliases: Aliases = {}): string | undefined {
   if (known.includes(name)) return undefined;
   if (Object.prototype.hasOwnProperty.call(aliases, name)) return aliases[name];
+  const typo = TYPOS[normalize(name)];
+  if (typo !== undefined && known.includes(typo)) return typo;
   const wanted = normalize(name);
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -27,6 +29,9 @@ export function didYouMean(name: string, known: readonly string[], aliases: Alia
   // Case, `_` and `-` never count; then one edit for short names, two for long ones.
   return best !== undefined && bestDistance <= (wanted.length >= 7 ? 2 : wanted.length >= 4 ? 1 : 0) ? best : undefined;
 }
+
+/** Misspellings too far for the edit distance but plainly meant (an English noun for the verb). */
+const TYPOS: Readonly<Record<string, string>> = { navigation: 'navigate', navigateurl: 'navigate', vibration: 'vibrate' };
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_-]/g, '');
 

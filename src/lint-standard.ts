@@ -17,13 +17,11 @@ const TOP_LEVEL_ALIASES: Aliases = {
   default_action_url: 'notification.navigate',
 };
 const NOTIFICATION_ALIASES: Aliases = {
-  navigation: 'navigate',
   url: 'navigate',
   default_action_url: 'navigate',
   click_action: 'navigate',
-  vibration: 'vibrate',
 };
-const ACTION_ALIASES: Aliases = { url: 'navigate', navigation: 'navigate' };
+const ACTION_ALIASES: Aliases = { url: 'navigate' };
 
 export interface StandardLintOptions {
   baseURL: string;
