@@ -30,6 +30,9 @@ export function locatePointers(text: string, pointers: readonly string[]): Map<s
   visit(text, {
     onObjectBegin: begin,
     onArrayBegin: begin,
+    // Without end callbacks the visitor never lifts a skip: they are what count skipped levels down.
+    onObjectEnd: () => undefined,
+    onArrayEnd: () => undefined,
     onLiteralValue: (_value, _offset, _length, line, character, path) => record(toPointer(path()), line, character, false),
     // A duplicate key: JSON.parse keeps the last one, so its position wins.
     onObjectProperty: (property, _offset, _length, line, character, path) => record(toPointer([...path(), property]), line, character, true),

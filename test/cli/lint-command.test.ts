@@ -1,0 +1,156 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, dwp } from './run-dwp.js';
+
+let dir: string;
+const file = (name: string, content: string | Uint8Array) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const json = (run: { stdout: string }) => JSON.parse(run.stdout) as Array<{ file: string; format: string | null; valid: boolean; findings: Array<Record<string, unknown>> }>;
+const MINIMAL = '{"web_push":8030,"notification":{"title":"Hi","navigate":"https://example.com/"}}';
+const STACK_TRACE = /\n\s+at /;
+
+beforeAll(() => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'dwp-lint-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('dwp lint: output', () => {
+  it('prints compiler-style lines with the position of each member, then the hint', () => {
+    const path = file('typed.json', '{\n  "web_push": 8030,\n  "notification": {\n    "navigate": 42,\n    "title": "t"\n  }\n}\n');
+    const run = dwp(['lint', path]);
+    expect(run.status).toBe(1);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe(`${path}:4:5  error  navigate-not-a-string  \`notification.navigate\` is a number, not a string`);
+    expect(lines[1]).toMatch(/^ {4}Write the URL as a string/);
+    expect(run.stdout).toContain('1 file: 1 not valid (1 error, 0 warnings, 0 info)');
+    expect(run.stdout).not.toContain('\u001b['); // no colour: stdout is a pipe
+  });
+
+  it('points a missing member at its parent object, and a syntax error at the offending character', () => {
+    const missing = file('missing.json', '{"web_push": 8030,\n "notification": {"navigate": "https://example.com/"}}');
+    expect(dwp(['lint', missing]).stdout).toContain(`${missing}:2:2  error  title-missing`);
+    const broken = file('broken.json', '{\n  "web_push": 8030,\n  "notification": }\n');
+    expect(dwp(['lint', broken]).stdout).toContain(`${broken}:3:19  error  json-syntax`);
+  });
+
+  it('prints one JSON array with exactly the contract fields under --format json', () => {
+    const good = file('good.json', MINIMAL);
+    const relative = file('relative.json', MINIMAL.replace('https://example.com/', '/inbox'));
+    const run = dwp(['lint', '--format', 'json', good, relative]);
+    expect(run.status).toBe(1);
+    expect(json(run)).toEqual([
+      { file: good, format: 'standard', valid: true, findings: [] },
+      {
+        file: relative, format: 'standard', valid: false,
+        findings: [{ code: 'url-relative', severity: 'error', path: '/notification/navigate', message: '`notification.navigate` "/inbox" is a relative URL', line: 1, column: 47 }],
+      },
+    ]);
+  });
+
+  it('applies --profile, --as and --base-url', () => {
+    const relative = file('scope.json', MINIMAL.replace('https://example.com/', 'inbox'));
+    expect(dwp(['lint', '--profile', 'spec', relative]).status).toBe(0);
+    const run = dwp(['lint', '--base-url', 'https://app.example/scope/', relative]);
+    expect(run.stdout).toContain('https://app.example/scope/inbox');
+    const explainer = dwp(['lint', '--format', 'json', '--as', 'explainer', relative]);
+    expect(json(explainer)[0]).toMatchObject({ format: 'explainer', valid: false });
+  });
+
+  it('reads standard input for -', () => {
+    const run = dwp(['lint', '--format', 'json', '-'], MINIMAL);
+    expect(run.status).toBe(0);
+    expect(json(run)[0]).toMatchObject({ file: '<stdin>', valid: true });
+  });
+
+  it('prints help', () => {
+    const run = dwp(['lint', '--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('--profile spec|portable');
+  });
+});
+
+describe('dwp lint: exit status 2 with one line for usage and I/O errors', () => {
+  it.each([
+    [['lint'], /no input/],
+    [['lint', '--profile', 'strict', 'x.json'], /--profile must be spec or portable, not 'strict'/],
+    [['lint', '--as', 'json', 'x.json'], /--as must be auto or standard or explainer/],
+    [['lint', '--format', 'xml', 'x.json'], /--format must be text or json/],
+    [['lint', '--base-url', 'not a url', 'x.json'], /--base-url must be an absolute URL/],
+    [['lint', '--max-actions', 'two', 'x.json'], /--max-actions must be a whole number/],
+    [['lint', '--colour', 'x.json'], /unknown or incomplete option '--colour'/],
+  ])('%j', (args, error) => {
+    const run = dwp(args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(error);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reports a missing file, a directory and a path through a file, and still lints the rest', () => {
+    const good = file('fine.json', MINIMAL);
+    const sub = join(dir, 'a-directory');
+    mkdirSync(sub, { recursive: true });
+    const run = dwp(['lint', '--format', 'json', join(dir, 'nope.json'), sub, `${good}/x`, good]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `dwp lint: cannot read ${join(dir, 'nope.json')}: no such file`,
+      `dwp lint: cannot read ${sub}: is a directory`,
+      `dwp lint: cannot read ${good}/x: a part of the path is not a directory`,
+    ]);
+    expect(json(run).map((r) => r.file)).toEqual([good]);
+  });
+});
+
+describe('dwp lint: hostile input gets a finding, never a stack trace', () => {
+  const lintOne = (name: string, content: string | Uint8Array) => {
+    const run = dwp(['lint', '--format', 'json', file(name, content)]);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+    return { status: run.status, result: json(run)[0]! };
+  };
+  const codes = (r: { findings: Array<Record<string, unknown>> }) => r.findings.map((f) => f.code);
+
+  it('an empty file', () => {
+    const { status, result } = lintOne('empty.json', '');
+    expect(status).toBe(1);
+    expect(codes(result)).toEqual(['empty-input']);
+  });
+
+  it('invalid UTF-8, located at the bad byte', () => {
+    const { result } = lintOne('latin1.json', Buffer.concat([Buffer.from('{"web_push":8030,\n"x":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]));
+    expect(result.findings).toEqual([expect.objectContaining({ code: 'invalid-utf8', line: 2, column: 9 })]);
+  });
+
+  it('a byte-order mark', () => {
+    const { status, result } = lintOne('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(MINIMAL)]));
+    expect(status).toBe(0);
+    expect(result).toMatchObject({ format: 'standard', valid: true, findings: [] });
+  });
+
+  it('50 MB of JSON', () => {
+    const big = `{"web_push":8030,"notification":{"title":"","navigate":"https://example.com/","data":"${'x'.repeat(50 * 1024 * 1024)}"}}`;
+    const { status, result } = lintOne('big.json', big);
+    expect(status).toBe(1);
+    expect(result.findings).toEqual([
+      expect.objectContaining({ code: 'payload-too-large', line: 1, column: 1 }),
+      expect.objectContaining({ code: 'title-empty', line: 1, column: 34 }),
+    ]);
+  });
+
+  it('100,000 levels of nesting', () => {
+    const { status, result } = lintOne('deep.json', `{"web_push":8030,"notification":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(status).toBe(1);
+    expect(codes(result)).toEqual(['nesting-too-deep', 'payload-too-large']);
+  });
+
+  it('__proto__ keys', () => {
+    const payload = '{"__proto__":{"web_push":1},"web_push":8030,"notification":{"__proto__":{"title":5},"title":"t","navigate":"https://example.com/","dir":"up"}}';
+    const { status, result } = lintOne('proto.json', payload);
+    expect(status).toBe(1);
+    expect(result.findings).toEqual([expect.objectContaining({ code: 'dir-invalid', path: '/notification/dir', line: 1, column: 131 })]);
+  });
+});
