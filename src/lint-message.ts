@@ -2,6 +2,7 @@ import { MAX_NESTING_DEPTH, MAX_PLAINTEXT_BYTES } from './constants.js';
 import { decodePayload } from './decode-payload.js';
 import { sortInDocumentOrder } from './document-order.js';
 import { finding, type Finding } from './finding.js';
+import { reportUnknownMembers } from './did-you-mean.js';
 import { isMap, jsonType } from './json-value.js';
 import { lintExplainer } from './lint-explainer.js';
 import { LintReporter, type LintProfile } from './lint-reporter.js';
@@ -30,6 +31,9 @@ export interface LintResult {
 }
 
 export const DEFAULT_LINT_BASE_URL = 'https://example.com/';
+
+/** The members `--as auto` looks for (spec-notes.md#format-detection). */
+const MARKERS: readonly string[] = ['web_push', 'default_action_url'];
 
 /**
  * Lints a push payload (bytes as received, or text). Under `spec`, `valid` is the parser's verdict
@@ -73,6 +77,8 @@ function lintDecoded(value: unknown, bytes: number, options: LintOptions): LintR
     lintExplainer(value, reporter);
   } else if (isMap(value)) {
     reporter.report('not-declarative', '', ['error', 'error']);
+    // A misspelt marker (`webPush`, `defaultActionURL`) is the likeliest reason: say so.
+    reportUnknownMembers(value, '', MARKERS, {}, () => false, reporter);
   } else {
     reporter.report('not-an-object', '', ['error', 'error'], { type: jsonType(value) });
   }

@@ -2,7 +2,7 @@ import { SAFARI_INT_MAX } from './constants.js';
 import type { Severity } from './finding.js';
 import { get, has, isBoolean, isMap, isString, isU64, jsonType, type JsonMap } from './json-value.js';
 import type { LintReporter } from './lint-reporter.js';
-import { isAbsoluteURL, parseURL } from './parse-url.js';
+import { parseURL } from './parse-url.js';
 
 /**
  * Where the standard and shipping browsers disagree about a standard message: Safari 18.x's
@@ -41,9 +41,11 @@ export function lintPortability(message: JsonMap, reporter: LintReporter, baseUR
  */
 function lintURL(value: unknown, path: string, relative: Severity, navigable: boolean, reporter: LintReporter, baseURL: string): void {
   if (!isString(value)) return;
-  const url = parseURL(value, baseURL);
+  // Absolute first: the common case then costs one URL parse.
+  const absolute = parseURL(value, undefined);
+  const url = absolute ?? parseURL(value, baseURL);
   if (url === null) return; // url-unparsable, reported by the parser or the standard lint
-  if (!isAbsoluteURL(value)) reporter.report('url-relative', path, [null, relative], { value, resolved: url.href });
+  if (absolute === null) reporter.report('url-relative', path, [null, relative], { value, resolved: url.href });
   if (!navigable) return;
   const scheme = url.protocol.slice(0, -1);
   if (scheme === 'javascript' || scheme === 'data') reporter.report('url-script', path, [null, 'error'], { value, scheme });

@@ -180,6 +180,12 @@ describe('did you mean', () => {
     ]);
   });
 
+  it('suggests a misspelt format marker when no format is found', () => {
+    expect(suggestions({ webPush: 8030, notification: {} })).toEqual([['/webPush', 'web_push']]);
+    expect(suggestions({ defaultActionURL: 'https://example.com/', title: 'Hi' })).toEqual([['/defaultActionURL', 'default_action_url']]);
+    expect(suggestions({ title: 'Hi', body: 'legacy', data: {} })).toEqual([]);
+  });
+
   it('says nothing about an app\'s own members, or an alias beside the member it names', () => {
     const payload = standard({ url: 'https://example.com/legacy', customerId: 7, priority: 'high' }, { data: {}, analytics: true });
     expect(suggestions(payload)).toEqual([]);
