@@ -98,6 +98,10 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(LINT_USAGE);
     return 0;
   }
+  // A reader that stops early (`dwp lint ... | head`) is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.stderr.write(`dwp lint: cannot write the report: ${error.message}\n`);
+  });
   const reports: FileReport[] = [];
   let ioFailed = false;
   for (const file of lintArgs.files) {

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, dwp } from './run-dwp.js';
+import { assertBuilt, dwp, ROOT } from './run-dwp.js';
 
 let dir: string;
 const file = (name: string, content: string | Uint8Array) => {
@@ -66,6 +67,12 @@ describe('dwp lint: output', () => {
     const run = dwp(['lint', '--format', 'json', '-'], MINIMAL);
     expect(run.status).toBe(0);
     expect(json(run)[0]).toMatchObject({ file: '<stdin>', valid: true });
+  });
+
+  it('stops quietly when the reader closes the pipe early', () => {
+    const files = Array.from({ length: 200 }, (_, i) => file(`pipe-${i}.json`, '{"web_push":8030,"notification":{"title":""}}'));
+    const run = spawnSync('sh', ['-c', `"${process.execPath}" dist/cli/dwp.js lint "$@" | head -c 1 >/dev/null`, 'sh', ...files], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
   });
 
   it('prints help', () => {
