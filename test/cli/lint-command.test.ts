@@ -69,6 +69,15 @@ describe('dwp lint: output', () => {
     expect(json(run)[0]).toMatchObject({ file: '<stdin>', valid: true });
   });
 
+  it('colours severities on a terminal (util-linux `script` gives it one), unless NO_COLOR is set', () => {
+    const path = file('tty.json', '{"web_push":8030,"notification":{"title":""}}');
+    const onTTY = (env: NodeJS.ProcessEnv) =>
+      spawnSync('script', ['-qec', `"${process.execPath}" dist/cli/dwp.js lint "${path}"`, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env }).stdout;
+    const { NO_COLOR: _, ...env } = process.env;
+    expect(onTTY(env)).toContain('\u001b[31merror\u001b[39m');
+    expect(onTTY({ ...env, NO_COLOR: '1' })).not.toContain('\u001b[');
+  });
+
   it('stops quietly when the reader closes the pipe early', () => {
     const files = Array.from({ length: 200 }, (_, i) => file(`pipe-${i}.json`, '{"web_push":8030,"notification":{"title":""}}'));
     const run = spawnSync('sh', ['-c', `"${process.execPath}" dist/cli/dwp.js lint "$@" | head -c 1 >/dev/null`, 'sh', ...files], { cwd: ROOT, encoding: 'utf8' });
