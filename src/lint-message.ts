@@ -43,7 +43,7 @@ const MARKERS: readonly string[] = ['web_push', 'default_action_url'];
 export function lintPayload(input: string | ArrayBuffer | ArrayBufferView, options: LintOptions = {}): LintResult {
   const bytes = typeof input === 'string' ? utf8Length(input) : input.byteLength;
   const decoded = decodePayload(input);
-  if (!decoded.ok) return result(forcedFormat(options), [decoded.finding, ...sizeFindings(bytes, options)], undefined);
+  if (!decoded.ok) return toResult(forcedFormat(options), [decoded.finding, ...sizeFindings(bytes, options)], undefined);
   return lintDecoded(decoded.value, bytes, options);
 }
 
@@ -58,10 +58,10 @@ export function lintValue(value: unknown, options: LintOptions = {}): LintResult
     const found = tooDeep
       ? finding('nesting-too-deep', 'error', '', { limit: MAX_NESTING_DEPTH })
       : finding('json-syntax', 'error', '', { detail: (error as Error).message });
-    return result(forcedFormat(options), [found], undefined);
+    return toResult(forcedFormat(options), [found], undefined);
   }
   if (text === undefined) {
-    return result(forcedFormat(options), [finding('json-syntax', 'error', '', { detail: `${jsonType(value)} is not JSON` })], undefined);
+    return toResult(forcedFormat(options), [finding('json-syntax', 'error', '', { detail: `${jsonType(value)} is not JSON` })], undefined);
   }
   // Re-reading the text applies the same nesting limit the bytes would meet.
   return lintPayload(text, options);
@@ -70,7 +70,7 @@ export function lintValue(value: unknown, options: LintOptions = {}): LintResult
 function lintDecoded(value: unknown, bytes: number, options: LintOptions): LintResult {
   const reporter = new LintReporter(options.profile ?? 'portable');
   reporter.add(sizeFindings(bytes, options));
-  const format = options.as === 'standard' || options.as === 'explainer' ? options.as : detectFormat(value);
+  const format = forcedFormat(options) ?? detectFormat(value);
   if (format === 'standard') {
     lintStandard(value, reporter, { baseURL: options.baseURL ?? DEFAULT_LINT_BASE_URL, maxActions: options.maxActions ?? Infinity });
   } else if (format === 'explainer') {
@@ -82,10 +82,10 @@ function lintDecoded(value: unknown, bytes: number, options: LintOptions): LintR
   } else {
     reporter.report('not-an-object', '', ['error', 'error'], { type: jsonType(value) });
   }
-  return result(format, reporter.findings, value);
+  return toResult(format, reporter.findings, value);
 }
 
-function result(format: LintResult['format'], findings: Finding[], value: unknown): LintResult {
+function toResult(format: LintResult['format'], findings: Finding[], value: unknown): LintResult {
   return {
     format,
     valid: !findings.some((f) => f.severity === 'error'),

@@ -3,7 +3,7 @@ import { reportUnknownMembers, type Aliases } from './did-you-mean.js';
 import { pointer } from './finding.js';
 import { get, has, isBoolean, isMap, isString, jsonType, type JsonMap } from './json-value.js';
 import { lintPortability } from './lint-portability.js';
-import { WARNING, type LintReporter } from './lint-reporter.js';
+import { WARNING, type LintReporter, type Severities } from './lint-reporter.js';
 import { NOTIFICATION_MEMBERS, STANDARD_ACTION_NAMES, STANDARD_NOTIFICATION_NAMES, STANDARD_TOP_LEVEL_NAMES } from './notification-members.js';
 import { readDeclarativePushMessage } from './parse-declarative-push-message.js';
 import { parseURL } from './parse-url.js';
@@ -78,7 +78,7 @@ function lintNotification(notification: JsonMap, reporter: LintReporter, { baseU
     if (lintAction(entry, `/notification/actions/${index}`, reporter, baseURL)) kept.push(index);
   });
   // The standard skips excess actions before parsing their URLs (spec-notes.md#excess-actions).
-  const reportOverLimit = (limit: number, severities: Parameters<LintReporter['report']>[2]) => {
+  const reportOverLimit = (limit: number, severities: Severities) => {
     if (kept.length > limit) {
       reporter.report('actions-over-limit', `/notification/actions/${kept[limit]}`, severities, { count: kept.length, limit });
     }
