@@ -104,7 +104,7 @@ describe('the spec profile is the parser', () => {
     const result = lintPayload(bytes, { profile: 'spec', as, baseURL, maxActions });
     expect(result.valid).toBe(verdict.declarative);
     const failures = verdict.declarative ? [] : verdict.findings;
-    const key = (f: { code: string; path: string }) => `${f.code} ${f.path}`;
+    const key = (f: object) => JSON.stringify(f);
     expect(result.findings.filter((f) => f.severity === 'error').map(key).sort()).toEqual(failures.map(key).sort());
   });
 });
