@@ -29,7 +29,7 @@ export function readExplainerMessage(message: unknown): ParseResult {
 
   const defaultURL = get(message, 'default_action_url');
   if (defaultURL === undefined) fail('default-action-url-missing', '/default_action_url');
-  const navigate = absoluteURL(defaultURL, '/default_action_url', 'default-action-url-invalid', fail);
+  const navigate = absoluteURL(defaultURL, '/default_action_url', 'default-action-url-invalid', fail, 'default-action-url-invalid');
 
   const options: Partial<DeclarativeNotificationOptions> = {};
   const optionsInput = get(message, 'options');
@@ -103,10 +103,21 @@ function readOptions(input: JsonMap, options: Partial<DeclarativeNotificationOpt
 /** The members WebKit's 2023 parser read and rejected on a wrong type; it ignored the others. */
 const STRICT_MEMBERS = new Set(['dir', 'lang', 'body', 'tag', 'icon', 'silent']);
 
-function absoluteURL(value: unknown, path: string, code: Finding['code'], fail: Fail): string | undefined {
+/**
+ * An absolute URL member. A non-string is `member-wrong-type` (WebKit 2023: "is specified but is not
+ * a string"), unless the caller names a code of its own for it.
+ */
+function absoluteURL(
+  value: unknown,
+  path: string,
+  code: Finding['code'],
+  fail: Fail,
+  wrongTypeCode: Finding['code'] = 'member-wrong-type',
+): string | undefined {
   if (value === undefined) return undefined;
   if (!isString(value)) {
-    fail(code, path, { value, type: jsonType(value) });
+    const member = path.slice(path.lastIndexOf('/') + 1);
+    fail(wrongTypeCode, path, { value, member, expected: 'string', type: jsonType(value) });
     return undefined;
   }
   const url = parseURL(value, undefined);

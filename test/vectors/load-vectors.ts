@@ -14,6 +14,10 @@ export interface VectorCase {
   payloadBase64?: string;
   baseURL?: string;
   maxActions?: number;
+  /** Optional: the JSON Schema of `format` must accept (true) or reject (false) this payload. */
+  schemaValid?: boolean;
+  /** Optional: the spec-notes.md section whose decision fixes the expectation where the sources leave it open. */
+  decision?: string;
   expect: {
     declarative: boolean;
     failures?: string[];
