@@ -44,7 +44,7 @@ export function lintPayload(input: string | ArrayBuffer | ArrayBufferView, optio
   const bytes = typeof input === 'string' ? utf8Length(input) : input.byteLength;
   const decoded = decodePayload(input);
   if (!decoded.ok) return toResult(forcedFormat(options), [decoded.finding, ...sizeFindings(bytes, options)], undefined);
-  return lintDecoded(decoded.value, bytes, options);
+  return lintDecoded(decoded.value, bytes, options, decoded.malformedUTF8 === true);
 }
 
 /** Lints an already-parsed JSON value (a server's request body); its size is that of its JSON text. */
@@ -67,9 +67,12 @@ export function lintValue(value: unknown, options: LintOptions = {}): LintResult
   return lintPayload(text, options);
 }
 
-function lintDecoded(value: unknown, bytes: number, options: LintOptions): LintResult {
+function lintDecoded(value: unknown, bytes: number, options: LintOptions, malformedUTF8 = false): LintResult {
   const reporter = new LintReporter(options.profile ?? 'portable');
   reporter.add(sizeFindings(bytes, options));
+  // The standard decodes bytes that are not UTF-8 to U+FFFD and goes on; Safari and strict
+  // decoders reject the message (spec-notes.md#json-schemas-and-the-conformance-corpus).
+  if (malformedUTF8) reporter.report('invalid-utf8', '', ['warning', 'error']);
   const format = forcedFormat(options) ?? detectFormat(value);
   if (format === 'standard') {
     lintStandard(value, reporter, { baseURL: options.baseURL ?? DEFAULT_LINT_BASE_URL, maxActions: options.maxActions ?? Infinity });
