@@ -7,3 +7,4 @@ export { parseExplainerMessage, readExplainerMessage } from './parse-explainer-m
 export { parsePushPayload, detectFormat, type MessageFormat, type PayloadOptions } from './parse-push-payload.js';
 export { explainerToStandard } from './explainer-to-standard.js';
 export { parseURL } from './parse-url.js';
+export { toPortableMessage, type PortableOptions } from './to-portable-message.js';

@@ -1,0 +1,221 @@
+import { OriginLanes } from './origin-lanes.js';
+import { postPushRequest, type PushAgents } from './post-push-request.js';
+import { isPushError } from './push-error.js';
+import type { PushOriginGuard } from './push-origin-guard.js';
+import type { RequestBuilder, BuildContext } from './request-builder.js';
+import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.js';
+import type { BroadcastProblem, DeliveryOutcome, PendingDelivery, SqliteStore, UnsubscribedDelivery } from './store/sqlite-store.js';
+import type { VapidAuthorizer } from './vapid-authorization.js';
+
+export interface BroadcastEngineOptions {
+  store: SqliteStore;
+  authorize: VapidAuthorizer;
+  guard: PushOriginGuard;
+  agents: PushAgents;
+  builder: RequestBuilder;
+  /** Requests in flight per push-service origin. */
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  /** 403 answers from one origin, at least half of its answers, before the broadcast reports a VAPID problem. */
+  vapidProblemThreshold?: number;
+  log?: (line: string) => void;
+}
+
+type Item = PendingDelivery | UnsubscribedDelivery;
+
+const PAGE_SIZE = 512;
+const FLUSH_EVERY = 256;
+const FLUSH_AFTER_MS = 5;
+
+/**
+ * Runs broadcasts one after another, each fanned out over per-origin lanes. Every outcome is
+ * committed within a few milliseconds of the push service's answer, so after a crash only the
+ * deliveries in flight at that moment are sent again; one the push service acknowledged and we
+ * recorded never is (spec-notes.md#push-server, crash safety).
+ */
+export class BroadcastEngine {
+  private readonly queue: string[] = [];
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  private wakeSleep: (() => void) | null = null;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: BroadcastEngineOptions) {
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  }
+
+  /** Picks up the broadcasts a previous process left unfinished. */
+  resume(): void {
+    for (const id of this.options.store.unfinishedBroadcasts()) this.enqueue(id);
+  }
+
+  enqueue(id: string): void {
+    if (this.stopping) return;
+    this.queue.push(id);
+    this.running ??= this.loop().finally(() => { this.running = null; });
+  }
+
+  /** Resolves when every queued broadcast is finished (or the engine stopped). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stops taking work, lets requests in flight finish and records them. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeSleep?.();
+    await this.idle();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.queue.length > 0 && !this.stopping) {
+      const id = this.queue.shift()!;
+      try {
+        await this.runBroadcast(id);
+      } catch (error) {
+        this.options.store.setBroadcastStatus(id, 'failed', (error as Error).message);
+        this.log(`broadcast ${id} failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async runBroadcast(id: string): Promise<void> {
+    const { store } = this.options;
+    const broadcast = store.getBroadcast(id);
+    if (!broadcast || broadcast.status === 'done' || broadcast.status === 'failed') return;
+    store.setBroadcastStatus(id, 'running');
+    this.log(`broadcast ${id}: ${broadcast.pending} of ${broadcast.total} deliveries to go`);
+
+    const context: BuildContext = {
+      payload: broadcast.payload,
+      options: { ttl: broadcast.ttl, ...(broadcast.urgency ? { urgency: broadcast.urgency } : {}), ...(broadcast.topic ? { topic: broadcast.topic } : {}) },
+    };
+    const run = new BroadcastRun(id, this.options, this.retry, context, (line) => this.log(line));
+    for (;;) {
+      await run.pass();
+      if (this.stopping) return;
+      const due = store.nextDueAt(id);
+      if (due === null) break;
+      await this.sleep(due - Date.now());
+      if (this.stopping) return;
+    }
+    store.setBroadcastStatus(id, 'done');
+    const done = store.getBroadcast(id)!;
+    this.log(`broadcast ${id} done: ${done.sent} sent, ${done.failed} failed, ${done.gone} gone`);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.wakeSleep = null; resolve(); }, ms);
+      this.wakeSleep = () => { clearTimeout(timer); this.wakeSleep = null; resolve(); };
+    });
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+}
+
+/** One broadcast's fan-out: paging, lanes, outcome batching and the VAPID 403 watch. */
+class BroadcastRun {
+  private readonly lanes: OriginLanes<Item>;
+  private readonly inFlight = new Set<number>();
+  private outcomes: DeliveryOutcome[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly answers = new Map<string, { total: number; forbidden: number }>();
+  private readonly problems = new Map<string, BroadcastProblem>();
+
+  constructor(
+    private readonly id: string,
+    private readonly options: BroadcastEngineOptions,
+    private readonly retry: RetryPolicy,
+    private readonly context: BuildContext,
+    private readonly log: (line: string) => void,
+  ) {
+    const concurrency = options.concurrency ?? 64;
+    this.lanes = new OriginLanes((item) => this.deliver(item), concurrency, Math.max(PAGE_SIZE * 2, concurrency * 4));
+  }
+
+  /** Sends every delivery due now, then waits for all answers and records them. */
+  async pass(): Promise<void> {
+    let cursor = 0;
+    for (;;) {
+      const page = this.options.store.pendingDeliveries(this.id, Date.now(), cursor, PAGE_SIZE);
+      if (page.length === 0) break;
+      for (const item of page) {
+        cursor = item.id;
+        if (this.inFlight.has(item.id)) continue;
+        this.inFlight.add(item.id);
+        await this.lanes.push(item.endpoint === null ? '' : item.origin, item);
+      }
+    }
+    await this.lanes.drain();
+    this.flush();
+  }
+
+  private async deliver(item: Item): Promise<void> {
+    const attempts = item.attempts + 1;
+    let status: number | null = null;
+    let retryAfter: number | null = null;
+    let final: 'failed' | null = null;
+    if (item.endpoint === null) {
+      return this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null });
+    }
+    try {
+      const url = this.options.guard(item.endpoint);
+      const request = await this.options.builder.build(this.context, item, this.options.authorize(url.origin));
+      const response = await postPushRequest(request, this.options.agents, this.options.timeoutMs);
+      status = response.status;
+      retryAfter = response.retryAfter;
+    } catch (error) {
+      // No answer (timeout, reset) may be retried; a refused endpoint or unusable keys never will work.
+      if (!isPushError(error) || (error.code !== 'timeout' && error.code !== 'network-error')) final = 'failed';
+    }
+    this.watchForbidden(item.origin, status);
+    this.record(this.outcome(item.id, attempts, status, retryAfter, final));
+  }
+
+  private outcome(subscriptionId: number, attempts: number, status: number | null, retryAfter: number | null, final: 'failed' | null): DeliveryOutcome {
+    const base = { subscriptionId, attempts, nextAttemptAt: 0, lastStatus: status };
+    if (final) return { ...base, state: final };
+    if (status !== null && status >= 200 && status < 300) return { ...base, state: 'sent' };
+    if (status === 404 || status === 410) return { ...base, state: 'gone' };
+    if (isRetryable(status) && attempts < this.retry.maxAttempts) {
+      return { ...base, state: 'pending', nextAttemptAt: Date.now() + retryDelayMs(this.retry, attempts, retryAfter) };
+    }
+    return { ...base, state: 'failed' };
+  }
+
+  /** Many 403s from one push service mean our VAPID keys are not the ones the subscriptions were made with. */
+  private watchForbidden(origin: string, status: number | null): void {
+    if (status === null) return;
+    const count = this.answers.get(origin) ?? { total: 0, forbidden: 0 };
+    count.total++;
+    if (status === 403) count.forbidden++;
+    this.answers.set(origin, count);
+    const threshold = this.options.vapidProblemThreshold ?? 5;
+    if (status !== 403 || count.forbidden < threshold || count.forbidden * 2 < count.total) return;
+    if (!this.problems.has(origin)) {
+      this.log(`broadcast ${this.id}: ${origin} refused ${count.forbidden} requests with 403: the VAPID keys do not seem to be those the subscriptions were made with; subscriptions kept`);
+    }
+    this.problems.set(origin, { code: 'vapid-rejected', origin, count: count.forbidden });
+  }
+
+  private record(outcome: DeliveryOutcome): void {
+    this.outcomes.push(outcome);
+    this.inFlight.delete(outcome.subscriptionId);
+    if (this.outcomes.length >= FLUSH_EVERY) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const { store } = this.options;
+    if (this.outcomes.length > 0) store.recordOutcomes(this.id, this.outcomes);
+    this.outcomes = [];
+    if (this.problems.size > 0) store.setBroadcastProblems(this.id, [...this.problems.values()]);
+  }
+}
