@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
@@ -26,5 +27,6 @@ export function mountStaticFiles(app: Hono, { publicDir, polyfillDir }: StaticDi
       }, serveStatic({ path: join(polyfillDir, file) }));
     }
   }
-  if (publicDir) app.get('/*', serveStatic({ root: publicDir }));
+  // A missing directory serves nothing (404), without serveStatic's console warning.
+  if (publicDir && existsSync(publicDir)) app.get('/*', serveStatic({ root: publicDir }));
 }
