@@ -68,7 +68,6 @@ export function createRequestBuilder(workers = 0): RequestBuilder {
     });
     worker.on('error', () => retire(worker));
     worker.on('exit', () => retire(worker));
-    worker.unref();
   }
 
   function retire(worker: Worker): void {
