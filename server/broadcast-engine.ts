@@ -1,6 +1,6 @@
 import { OriginLanes } from './origin-lanes.js';
-import { postPushRequest, type PushAgents } from './post-push-request.js';
-import { isPushError } from './push-error.js';
+import { attemptDelivery, type Attempt } from './attempt-delivery.js';
+import type { PushAgents } from './post-push-request.js';
 import type { PushOriginGuard } from './push-origin-guard.js';
 import type { RequestBuilder, BuildContext } from './request-builder.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.js';
@@ -156,33 +156,22 @@ class BroadcastRun {
   }
 
   private async deliver(item: Item): Promise<void> {
-    const attempts = item.attempts + 1;
-    let status: number | null = null;
-    let retryAfter: number | null = null;
-    let final: 'failed' | null = null;
     if (item.endpoint === null) {
       return this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null });
     }
-    try {
-      const url = this.options.guard(item.endpoint);
-      const request = await this.options.builder.build(this.context, item, this.options.authorize(url.origin));
-      const response = await postPushRequest(request, this.options.agents, this.options.timeoutMs);
-      status = response.status;
-      retryAfter = response.retryAfter;
-    } catch (error) {
-      // No answer (timeout, reset) may be retried; a refused endpoint or unusable keys never will work.
-      if (!isPushError(error) || (error.code !== 'timeout' && error.code !== 'network-error')) final = 'failed';
-    }
-    this.watchForbidden(item.origin, status);
-    this.record(this.outcome(item.id, attempts, status, retryAfter, final));
+    const attempt = await attemptDelivery(item, this.context, this.options);
+    this.watchForbidden(item.origin, attempt.status);
+    this.record(this.outcome(item.id, item.attempts + 1, attempt));
   }
 
-  private outcome(subscriptionId: number, attempts: number, status: number | null, retryAfter: number | null, final: 'failed' | null): DeliveryOutcome {
+  private outcome(subscriptionId: number, attempts: number, attempt: Attempt): DeliveryOutcome {
+    const { status } = attempt;
     const base = { subscriptionId, attempts, nextAttemptAt: 0, lastStatus: status };
-    if (final) return { ...base, state: final };
+    if (status === null && !attempt.retryable) return { ...base, state: 'failed' };
     if (status !== null && status >= 200 && status < 300) return { ...base, state: 'sent' };
     if (status === 404 || status === 410) return { ...base, state: 'gone' };
     if (isRetryable(status) && attempts < this.retry.maxAttempts) {
+      const retryAfter = 'retryAfter' in attempt ? attempt.retryAfter : null;
       return { ...base, state: 'pending', nextAttemptAt: Date.now() + retryDelayMs(this.retry, attempts, retryAfter) };
     }
     return { ...base, state: 'failed' };
