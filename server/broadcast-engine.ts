@@ -29,16 +29,20 @@ const FLUSH_EVERY = 256;
 const FLUSH_AFTER_MS = 5;
 
 /**
- * Runs broadcasts one after another, each fanned out over per-origin lanes. Every outcome is
- * committed within a few milliseconds of the push service's answer, so after a crash only the
- * deliveries in flight at that moment are sent again; one the push service acknowledged and we
- * recorded never is (spec-notes.md#push-server, crash safety).
+ * Runs broadcasts one pass at a time, each fanned out over per-origin lanes. A broadcast whose
+ * remaining deliveries wait for a retry steps aside (a timer queues it again when they are due), so
+ * a later broadcast is not held up by an earlier one's backoff. Every outcome is committed within a
+ * few milliseconds of the push service's answer, so after a crash only the deliveries in flight at
+ * that moment are sent again; one the push service acknowledged and we recorded never is
+ * (spec-notes.md#push-server, crash safety).
  */
 export class BroadcastEngine {
   private readonly queue: string[] = [];
+  private readonly runs = new Map<string, BroadcastRun>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private running: Promise<void> | null = null;
   private stopping = false;
-  private wakeSleep: (() => void) | null = null;
+  private idleWaiters: (() => void)[] = [];
   private readonly retry: RetryPolicy;
 
   constructor(private readonly options: BroadcastEngineOptions) {
@@ -51,66 +55,82 @@ export class BroadcastEngine {
   }
 
   enqueue(id: string): void {
-    if (this.stopping) return;
+    if (this.stopping || this.queue.includes(id)) return;
     this.queue.push(id);
-    this.running ??= this.loop().finally(() => { this.running = null; });
+    this.running ??= this.loop().finally(() => {
+      this.running = null;
+      this.wakeIdle();
+    });
   }
 
-  /** Resolves when every queued broadcast is finished (or the engine stopped). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  /** Resolves when every broadcast is finished (or the engine stopped). */
+  idle(): Promise<void> {
+    if (!this.running && this.timers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops taking work, lets requests in flight finish and records them. */
+  /** Stops taking work, lets requests in flight finish and records them; the rest resumes at the next start. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wakeSleep?.();
-    await this.idle();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await this.running;
+    this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    if (this.running || this.timers.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   private async loop(): Promise<void> {
     while (this.queue.length > 0 && !this.stopping) {
       const id = this.queue.shift()!;
       try {
-        await this.runBroadcast(id);
+        const dueAt = await this.runPass(id);
+        if (dueAt !== null && !this.stopping) this.later(id, dueAt);
       } catch (error) {
+        this.runs.delete(id);
         this.options.store.setBroadcastStatus(id, 'failed', (error as Error).message);
         this.log(`broadcast ${id} failed: ${(error as Error).message}`);
       }
     }
   }
 
-  private async runBroadcast(id: string): Promise<void> {
-    const { store } = this.options;
-    const broadcast = store.getBroadcast(id);
-    if (!broadcast || broadcast.status === 'done' || broadcast.status === 'failed') return;
-    store.setBroadcastStatus(id, 'running');
-    this.log(`broadcast ${id}: ${broadcast.pending} of ${broadcast.total} deliveries to go`);
+  private later(id: string, dueAt: number): void {
+    this.timers.set(id, setTimeout(() => {
+      this.timers.delete(id);
+      this.enqueue(id);
+    }, Math.max(0, dueAt - Date.now())));
+  }
 
-    const context: BuildContext = {
-      payload: broadcast.payload,
-      options: { ttl: broadcast.ttl, ...(broadcast.urgency ? { urgency: broadcast.urgency } : {}), ...(broadcast.topic ? { topic: broadcast.topic } : {}) },
-    };
-    const run = new BroadcastRun(id, this.options, this.retry, context, (line) => this.log(line));
-    for (;;) {
-      await run.pass();
-      if (this.stopping) return;
-      const due = store.nextDueAt(id);
-      if (due === null) break;
-      await this.sleep(due - Date.now());
-      if (this.stopping) return;
+  /** Sends what is due now; returns when the next retry is due, or null once the broadcast is over. */
+  private async runPass(id: string): Promise<number | null> {
+    const { store } = this.options;
+    let run = this.runs.get(id);
+    if (!run) {
+      const broadcast = store.getBroadcast(id);
+      if (!broadcast || broadcast.status === 'done' || broadcast.status === 'failed') return null;
+      store.setBroadcastStatus(id, 'running');
+      this.log(`broadcast ${id}: ${broadcast.pending} of ${broadcast.total} deliveries to go`);
+      const context: BuildContext = {
+        payload: broadcast.payload,
+        options: { ttl: broadcast.ttl, ...(broadcast.urgency ? { urgency: broadcast.urgency } : {}), ...(broadcast.topic ? { topic: broadcast.topic } : {}) },
+      };
+      run = new BroadcastRun(id, this.options, this.retry, context, (line) => this.log(line), () => this.stopping);
+      this.runs.set(id, run);
     }
+    await run.pass();
+    if (this.stopping) return null;
+    const dueAt = store.nextDueAt(id);
+    if (dueAt !== null) return dueAt;
+    this.runs.delete(id);
     store.setBroadcastStatus(id, 'done');
     const done = store.getBroadcast(id)!;
     this.log(`broadcast ${id} done: ${done.sent} sent, ${done.failed} failed, ${done.gone} gone`);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.wakeSleep = null; resolve(); }, ms);
-      this.wakeSleep = () => { clearTimeout(timer); this.wakeSleep = null; resolve(); };
-    });
+    return null;
   }
 
   private log(line: string): void {
@@ -133,6 +153,7 @@ class BroadcastRun {
     private readonly retry: RetryPolicy,
     private readonly context: BuildContext,
     private readonly log: (line: string) => void,
+    private readonly stopped: () => boolean,
   ) {
     const concurrency = options.concurrency ?? 64;
     this.lanes = new OriginLanes((item) => this.deliver(item), concurrency, Math.max(PAGE_SIZE * 2, concurrency * 4));
@@ -143,8 +164,9 @@ class BroadcastRun {
     let cursor = 0;
     for (;;) {
       const page = this.options.store.pendingDeliveries(this.id, Date.now(), cursor, PAGE_SIZE);
-      if (page.length === 0) break;
+      if (page.length === 0 || this.stopped()) break;
       for (const item of page) {
+        if (this.stopped()) break;
         cursor = item.id;
         if (this.inFlight.has(item.id)) continue;
         this.inFlight.add(item.id);

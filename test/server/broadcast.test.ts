@@ -122,4 +122,19 @@ describe('broadcasts', () => {
     expect(h.store.getBroadcast(id)).toMatchObject({ status: 'done', gone: 1, pending: 0 });
     expect(mock.received(leaving!.id)).toHaveLength(0);
   });
+
+  it('does not hold a later broadcast up while an earlier one waits to retry', async () => {
+    h = startHarness({ allowPushOrigins: [mock.origin] });
+    const [slow] = await subscribe(h, [[{ status: 503, retryAfter: 2 }, { status: 201 }]], ['a']);
+    const [quick] = await subscribe(h, [[{ status: 201 }]], ['b']);
+    const first = (await (await h.call('POST', '/api/notifications', { message: validMessage(), channel: 'a' }, true)).json()) as { id: string };
+    const second = (await (await h.call('POST', '/api/notifications', { message: validMessage(), channel: 'b' }, true)).json()) as { id: string };
+    for (let i = 0; i < 100 && h.store.getBroadcast(second.id)!.status !== 'done'; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(h.store.getBroadcast(second.id)!.status).toBe('done');
+    expect(h.store.getBroadcast(first.id)).toMatchObject({ status: 'running', pending: 1 });
+    expect(mock.received(quick!.id)).toHaveLength(1);
+    await h.engine.idle();
+    expect(h.store.getBroadcast(first.id)).toMatchObject({ status: 'done', sent: 1 });
+    expect(mock.received(slow!.id)).toHaveLength(2);
+  });
 });
