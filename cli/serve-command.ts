@@ -18,7 +18,7 @@ generated on first start, the demo page at /.
   --concurrency N           DWP_CONCURRENCY          requests in flight per push service (default 64)
   --max-attempts N          DWP_MAX_ATTEMPTS         attempts per delivery before it counts as failed (default 5)
   --timeout-ms N            DWP_TIMEOUT_MS           push service answer timeout (default 30000)
-  --workers N               DWP_WORKERS              encryption worker threads (default 1 on 2+ cores, else 0)
+  --workers N               DWP_WORKERS              encryption worker threads (default: cores - 1, at most 4)
   --public-dir DIR          DWP_PUBLIC_DIR           static files served at / (default server/public)
   --polyfill-dir DIR        DWP_POLYFILL_DIR         built polyfill scripts (default dist/polyfill)
                             DWP_ADMIN_TOKEN          admin token (else generated on first start, shown once)
@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
       concurrency: readInteger(flagOrEnv(flags.concurrency, 'DWP_CONCURRENCY', '64'), '--concurrency', 1, 1024)!,
       maxAttempts: readInteger(flagOrEnv(flags['max-attempts'], 'DWP_MAX_ATTEMPTS', '5'), '--max-attempts', 1, 100)!,
       timeoutMs: readInteger(flagOrEnv(flags['timeout-ms'], 'DWP_TIMEOUT_MS', '30000'), '--timeout-ms', 100, 600_000)!,
-      workers: readInteger(flagOrEnv(flags.workers, 'DWP_WORKERS', availableParallelism() > 1 ? '1' : '0'), '--workers', 0, 16)!,
+      workers: readInteger(flagOrEnv(flags.workers, 'DWP_WORKERS', String(defaultWorkers())), '--workers', 0, 16)!,
       ...(process.env.DWP_ADMIN_TOKEN ? { adminToken: process.env.DWP_ADMIN_TOKEN } : {}),
       publicDir: resolve(flagOrEnv(flags['public-dir'], 'DWP_PUBLIC_DIR', join(root, 'server', 'public'))),
       polyfillDir: resolve(flagOrEnv(flags['polyfill-dir'], 'DWP_POLYFILL_DIR', join(root, 'dist', 'polyfill'))),
@@ -75,4 +75,12 @@ export async function run(args: string[]): Promise<number> {
     };
     process.on('SIGINT', shutdown).on('SIGTERM', shutdown);
   });
+}
+
+/**
+ * One core drives sockets and SQLite, the others encrypt. On 2 cores, 1 worker doubled the
+ * throughput of 0 and beat 2 (npm run bench:send, README.md#push-server).
+ */
+function defaultWorkers(): number {
+  return Math.max(0, Math.min(4, availableParallelism() - 1));
 }
