@@ -103,6 +103,13 @@ describe('notifications API', () => {
     expect(await errorCode(res)).toBe(code);
   });
 
+  it('refuses a body over 32 KB with body-too-large', async () => {
+    const res = await h.call('POST', '/api/notifications', { message: validMessage(), padding: 'x'.repeat(40_000) }, true);
+    expect(res.status).toBe(413);
+    expect(await errorCode(res)).toBe('body-too-large');
+    expect(h.store.db.prepare('SELECT count(*) AS n FROM broadcasts').get()).toEqual({ n: 0 });
+  });
+
   it('answers 404 for an unknown broadcast', async () => {
     const res = await h.call('GET', '/api/notifications/nope', undefined, true);
     expect(res.status).toBe(404);
@@ -113,8 +120,9 @@ describe('notifications API', () => {
     const res = await h.call('POST', '/api/lint', { message: { web_push: 8030, notification: { title: 'x' } } });
     const body = (await res.json()) as { valid: boolean; format: string; findings: { code: string; message: string }[] };
     expect(body).toMatchObject({ valid: false, format: 'standard' });
-    expect(body.findings[0]).toMatchObject({ code: 'navigate-missing' });
-    expect(typeof body.findings[0]!.message).toBe('string');
+    const missing = body.findings.find((f) => f.code === 'navigate-missing');
+    expect(missing).toBeDefined();
+    expect(typeof missing!.message).toBe('string');
     expect((await (await h.call('POST', '/api/lint', { message: validMessage() })).json())).toMatchObject({ valid: true });
   });
 });
