@@ -22,6 +22,8 @@ export interface BuildReply {
 
 export interface RequestBuilder {
   build(context: BuildContext, subscription: PushSubscriptionJSON, authorization: string): Promise<PushRequest>;
+  /** Worker threads alive now (0 when building on the calling thread). */
+  workers(): number;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export function createRequestBuilder(workers = 0): RequestBuilder {
   if (workers <= 0) {
     return {
       build: async (context, subscription, authorization) => buildPushRequest(subscription, context.payload, authorization, context.options),
+      workers: () => 0,
       close: async () => {},
     };
   }
@@ -123,15 +126,21 @@ export function createRequestBuilder(workers = 0): RequestBuilder {
         }
       });
     },
+    workers: () => alive.size,
     async close() {
       await Promise.all(threads.map((t) => t.terminate()));
     },
   };
 }
 
-/** Runs the compiled worker, or the TypeScript source through tsx when the server itself runs from source. */
+/**
+ * Runs the compiled worker; or, when the server itself runs from TypeScript source (tests,
+ * benchmarks, tsx), the source through tsx: Node 20 does not apply `--import` loaders given in a
+ * worker's execArgv, so the worker registers tsx itself.
+ */
 function startWorker(): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const file = new URL(fromSource ? './request-builder-worker.ts' : './request-builder-worker.js', import.meta.url);
-  return new Worker(file, fromSource ? { execArgv: ['--import', 'tsx'] } : {});
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./request-builder-worker.js', import.meta.url));
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const source = new URL('./request-builder-worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
 }
