@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { describeFinding } from '../src/describe-finding.js';
 import { lintPayload, lintValue } from '../src/lint-message.js';
 import { isAdminAuthorization } from './admin-token.js';
@@ -33,13 +34,13 @@ export function createApp(options: AppOptions): Hono {
     maxSize,
     onError: (c) => apiError(c, 413, 'body-too-large', `request bodies here are at most ${maxSize} bytes`),
   });
-  const admin = async (c: Parameters<Parameters<Hono['use']>[1]>[0], next: () => Promise<void>) => {
+  const admin = createMiddleware(async (c, next) => {
     if (!isAdminAuthorization(c.req.header('Authorization'), options.adminTokenHash)) {
       c.header('WWW-Authenticate', 'Bearer');
       return apiError(c, 401, 'unauthorized', 'this needs the admin token: Authorization: Bearer <token>');
     }
     await next();
-  };
+  });
 
   app.get('/api/vapid-public-key', (c) => c.json({ publicKey: options.vapidPublicKey }));
 
