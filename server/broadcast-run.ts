@@ -67,8 +67,8 @@ export class BroadcastRun {
     if (status !== null && status >= 200 && status < 300) return { ...base, state: 'sent' };
     if (status === 404 || status === 410) return { ...base, state: 'gone' };
     if (isRetryable(status) && attempts < this.retry.maxAttempts) {
-      const retryAfter = 'retryAfter' in attempt ? attempt.retryAfter : null;
-      return { ...base, state: 'pending', nextAttemptAt: Date.now() + retryDelayMs(this.retry, attempts, retryAfter) };
+      const delay = retryDelayMs(this.retry, attempts, 'retryAfter' in attempt ? attempt.retryAfter : null);
+      if (delay !== null) return { ...base, state: 'pending', nextAttemptAt: Date.now() + delay };
     }
     return { ...base, state: 'failed' };
   }

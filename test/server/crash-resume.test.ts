@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ADMIN_TOKEN, validMessage } from '../support/push-server-harness.js';
 import { spawnServer, useServerFixtures, waitFor, type ServerProcess } from '../support/spawn-server.js';
 
-const SUBSCRIBERS = 120;
+const SUBSCRIBERS = 160;
 const CONCURRENCY = 4;
 
 const f = useServerFixtures('dwp-crash-', { beforeAll, afterAll });
@@ -20,7 +20,7 @@ const status = async (server: ServerProcess, id: string) =>
 
 it('a server killed mid-broadcast resumes after restart, and no acknowledged subscription gets the message twice', async () => {
   const first = await start();
-  const subs = Array.from({ length: SUBSCRIBERS }, () => f.mock.subscribe([{ status: 201, delayMs: 40 }]));
+  const subs = Array.from({ length: SUBSCRIBERS }, () => f.mock.subscribe([{ status: 201, delayMs: 50 }]));
   for (const { subscription } of subs) {
     const res = await fetch(`${first.url}/api/subscriptions`, { method: 'POST', headers: auth, body: JSON.stringify({ subscription }) });
     expect(res.status).toBe(201);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '../../server/retry-after.js';
 import { isRetryable, retryDelayMs } from '../../server/retry-policy.js';
 
-const policy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
+const policy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, maxRetryAfterMs: 600_000 };
 
 describe('retry policy', () => {
   it('retries 429, 5xx and no answer; not 400, 403, 404, 410, 413', () => {
@@ -10,13 +10,14 @@ describe('retry policy', () => {
     expect([400, 403, 404, 410, 413].map(isRetryable)).toEqual([false, false, false, false, false]);
   });
 
-  it('doubles the backoff, never goes below Retry-After nor above the cap', () => {
+  it('doubles the backoff up to its cap, and never retries sooner than Retry-After', () => {
     const middle = () => 0.5;
     expect(retryDelayMs(policy, 1, null, middle)).toBe(1000);
     expect(retryDelayMs(policy, 3, null, middle)).toBe(4000);
     expect(retryDelayMs(policy, 1, 30, middle)).toBe(30_000);
     expect(retryDelayMs(policy, 10, null, middle)).toBe(60_000);
-    expect(retryDelayMs(policy, 1, 3600, middle)).toBe(60_000);
+    expect(retryDelayMs(policy, 1, 300, middle)).toBe(300_000);
+    expect(retryDelayMs(policy, 1, 3600, middle)).toBeNull(); // longer than maxRetryAfterMs: give up
   });
 
   it('reads Retry-After as seconds or an HTTP date', () => {
