@@ -5,6 +5,9 @@
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   lint: { summary: 'check declarative push messages (dwp lint --help)', load: () => import('./lint-command.js') },
+  serve: { summary: 'run the push server (dwp serve --help)', load: () => import('./serve-command.js') },
+  send: { summary: 'send a message to a subscription or through a server (dwp send --help)', load: () => import('./send-command.js') },
+  keys: { summary: 'print or generate VAPID keys and the admin token (dwp keys --help)', load: () => import('./keys-command.js') },
 };
 
 function usage(): string {

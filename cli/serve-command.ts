@@ -1,0 +1,86 @@
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startServer } from '../server/start-server.js';
+import { flagOrEnv, readFlags, readInteger, reportFailure } from './command-flags.js';
+import { packageRoot } from './package-root.js';
+
+const USAGE = `usage: dwp serve [options]
+
+Runs the push server: subscriptions and broadcasts in SQLite under --data-dir, VAPID keys
+generated on first start, the demo page at /.
+
+  --port N                  DWP_PORT                 listen port (default 8080)
+  --host ADDR               DWP_HOST                 listen address (default 127.0.0.1)
+  --data-dir DIR            DWP_DATA_DIR             database and keys (default .dwp-data)
+  --subject URL             DWP_VAPID_SUBJECT        VAPID contact, mailto: or https: (default mailto:webpush@localhost)
+  --allow-push-origin O     DWP_ALLOW_PUSH_ORIGIN    also accept endpoints on this exact origin (repeatable;
+                                                     the variable takes a comma-separated list); http: only on loopback
+  --concurrency N           DWP_CONCURRENCY          requests in flight per push service (default 64)
+  --max-attempts N          DWP_MAX_ATTEMPTS         attempts per delivery before it counts as failed (default 5)
+  --timeout-ms N            DWP_TIMEOUT_MS           push service answer timeout (default 30000)
+  --workers N               DWP_WORKERS              encryption worker threads (default: cores - 1, at most 4)
+  --public-dir DIR          DWP_PUBLIC_DIR           static files served at / (default server/public)
+  --polyfill-dir DIR        DWP_POLYFILL_DIR         built polyfill scripts (default dist/polyfill)
+                            DWP_ADMIN_TOKEN          admin token (else generated on first start, shown once)
+`;
+
+const DEFAULT_SUBJECT = 'mailto:webpush@localhost';
+
+export async function run(args: string[]): Promise<number> {
+  let server;
+  try {
+    const flags = readFlags(args, {
+      port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, subject: { type: 'string' },
+      'allow-push-origin': { type: 'string', multiple: true }, concurrency: { type: 'string' },
+      'max-attempts': { type: 'string' }, 'timeout-ms': { type: 'string' }, workers: { type: 'string' },
+      'public-dir': { type: 'string' }, 'polyfill-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    });
+    if (flags.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const root = packageRoot();
+    const origins = flags['allow-push-origin'] ?? (process.env.DWP_ALLOW_PUSH_ORIGIN ?? '').split(/[\s,]+/).filter(Boolean);
+    const subject = flagOrEnv(flags.subject, 'DWP_VAPID_SUBJECT', DEFAULT_SUBJECT);
+    const dataDir = resolve(flagOrEnv(flags['data-dir'], 'DWP_DATA_DIR', '.dwp-data'));
+    const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+    server = await startServer({
+      port: readInteger(flagOrEnv(flags.port, 'DWP_PORT', '8080'), '--port', 0, 65535)!,
+      host: flagOrEnv(flags.host, 'DWP_HOST', '127.0.0.1'),
+      dataDir,
+      subject,
+      allowPushOrigins: origins,
+      concurrency: readInteger(flagOrEnv(flags.concurrency, 'DWP_CONCURRENCY', '64'), '--concurrency', 1, 1024)!,
+      maxAttempts: readInteger(flagOrEnv(flags['max-attempts'], 'DWP_MAX_ATTEMPTS', '5'), '--max-attempts', 1, 100)!,
+      timeoutMs: readInteger(flagOrEnv(flags['timeout-ms'], 'DWP_TIMEOUT_MS', '30000'), '--timeout-ms', 100, 600_000)!,
+      workers: readInteger(flagOrEnv(flags.workers, 'DWP_WORKERS', String(defaultWorkers())), '--workers', 0, 16)!,
+      ...(process.env.DWP_ADMIN_TOKEN ? { adminToken: process.env.DWP_ADMIN_TOKEN } : {}),
+      publicDir: resolve(flagOrEnv(flags['public-dir'], 'DWP_PUBLIC_DIR', join(root, 'server', 'public'))),
+      polyfillDir: resolve(flagOrEnv(flags['polyfill-dir'], 'DWP_POLYFILL_DIR', join(root, 'dist', 'polyfill'))),
+      log,
+    });
+    if (subject === DEFAULT_SUBJECT) log(`VAPID subject is the placeholder ${DEFAULT_SUBJECT}: set --subject to a contact address before production (Apple's push service checks it)`);
+    if (server.generatedAdminToken) {
+      process.stdout.write(`\nAdmin token (shown once; only its hash is stored, in ${dataDir}):\n\n  ${server.generatedAdminToken}\n\nSend with: DWP_ADMIN_TOKEN=<token> dwp send --server ${server.url} --message FILE\n\n`);
+    }
+    log(`listening on ${server.url} (data in ${dataDir})`);
+  } catch (error) {
+    return reportFailure('serve', error, USAGE);
+  }
+  const running = server;
+  return new Promise((done) => {
+    const shutdown = () => {
+      process.off('SIGINT', shutdown).off('SIGTERM', shutdown);
+      void running.close().then(() => done(0), () => done(1));
+    };
+    process.on('SIGINT', shutdown).on('SIGTERM', shutdown);
+  });
+}
+
+/**
+ * One core drives sockets and SQLite, the others encrypt. On 2 cores, 1 worker doubled the
+ * throughput of 0 and beat 2 (npm run bench:send, README.md#push-server).
+ */
+function defaultWorkers(): number {
+  return Math.max(0, Math.min(4, availableParallelism() - 1));
+}

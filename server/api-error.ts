@@ -1,0 +1,24 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isPushError } from './push-error.js';
+
+/** The API's one error shape: `{"error": {"code", "message", ...details}}`. */
+export function apiError(c: Context, status: ContentfulStatusCode, code: string, message: string, details: Record<string, unknown> = {}): Response {
+  return c.json({ error: { code, message, ...details } }, status);
+}
+
+/** A PushError from checking input becomes a 400 (413 for a payload too large) with its code and details. */
+export function inputError(c: Context, error: unknown): Response {
+  if (!isPushError(error)) throw error;
+  return apiError(c, error.code === 'payload-too-large' ? 413 : 400, error.code, error.message, error.details);
+}
+
+/** The JSON object a request carries, or null (then the caller answers `invalid-json`). */
+export async function readJsonObject(c: Context): Promise<Record<string, unknown> | null> {
+  try {
+    const body: unknown = await c.req.json();
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? body as Record<string, unknown> : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,111 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { describeFinding } from '../src/describe-finding.js';
+import { lintPayload, lintValue } from '../src/lint-message.js';
+import { isAdminAuthorization } from './admin-token.js';
+import { apiError, inputError, readJsonObject } from './api-error.js';
+import type { BroadcastEngine } from './broadcast-engine.js';
+import { preparePayload } from './prepare-payload.js';
+import type { PushOriginGuard } from './push-origin-guard.js';
+import { checkPushRequestOptions, DEFAULT_TTL, type PushRequestOptions } from './push-request.js';
+import { mountStaticFiles, type StaticDirs } from './static-files.js';
+import type { SqliteStore } from './store/sqlite-store.js';
+import { isChannelName, readChannels, readSubscription } from './subscription-input.js';
+
+export interface AppOptions extends StaticDirs {
+  store: SqliteStore;
+  engine: BroadcastEngine;
+  guard: PushOriginGuard;
+  vapidPublicKey: string;
+  /** SHA-256 of the admin token (admin-token.ts). */
+  adminTokenHash: Buffer;
+}
+
+/** Subscriptions are small; a message is at most 3993 bytes once serialized, plus its envelope. */
+const SUBSCRIPTION_BODY_LIMIT = 4 * 1024;
+const MESSAGE_BODY_LIMIT = 32 * 1024;
+
+/** The push server's HTTP API (README.md#push-server), testable with `app.request()`. */
+export function createApp(options: AppOptions): Hono {
+  const { store, engine, guard } = options;
+  const app = new Hono();
+  const limit = (maxSize: number) => bodyLimit({
+    maxSize,
+    onError: (c) => apiError(c, 413, 'body-too-large', `request bodies here are at most ${maxSize} bytes`),
+  });
+  const admin = createMiddleware(async (c, next) => {
+    if (!isAdminAuthorization(c.req.header('Authorization'), options.adminTokenHash)) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return apiError(c, 401, 'unauthorized', 'this needs the admin token: Authorization: Bearer <token>');
+    }
+    await next();
+  });
+
+  app.get('/api/vapid-public-key', (c) => c.json({ publicKey: options.vapidPublicKey }));
+
+  app.post('/api/subscriptions', limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
+    const body = await readJsonObject(c);
+    if (!body) return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"subscription": {...}, "channels"?: [...]}');
+    try {
+      const subscription = readSubscription(body.subscription);
+      const channels = readChannels(body.channels);
+      const url = guard(subscription.endpoint);
+      store.saveSubscription(subscription, url.origin, channels);
+      return c.json({ endpoint: subscription.endpoint, channels }, 201);
+    } catch (error) {
+      return inputError(c, error);
+    }
+  });
+
+  app.delete('/api/subscriptions', limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
+    const body = await readJsonObject(c);
+    if (!body || typeof body.endpoint !== 'string') return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"endpoint": "..."}');
+    store.deleteSubscription(body.endpoint);
+    return c.body(null, 204);
+  });
+
+  app.post('/api/notifications', admin, limit(MESSAGE_BODY_LIMIT), async (c) => {
+    const body = await readJsonObject(c);
+    if (!body) return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"message": {...}, "channel"?, "ttl"?, "urgency"?, "topic"?}');
+    if (body.channel !== undefined && !isChannelName(body.channel)) {
+      return apiError(c, 400, 'invalid-option', 'channel must be a name of 1 to 64 characters (A-Z a-z 0-9 . _ : -)', { option: 'channel' });
+    }
+    try {
+      const options = { ttl: body.ttl ?? DEFAULT_TTL, urgency: body.urgency, topic: body.topic } as PushRequestOptions & { ttl: number };
+      checkPushRequestOptions(options);
+      const { bytes } = preparePayload(body.message);
+      const id = store.createBroadcast(bytes, { ...options, channel: body.channel as string | undefined });
+      engine.enqueue(id);
+      return c.json({ id }, 202);
+    } catch (error) {
+      return inputError(c, error);
+    }
+  });
+
+  app.get('/api/notifications/:id', admin, (c) => {
+    const b = store.getBroadcast(c.req.param('id'));
+    if (!b) return apiError(c, 404, 'not-found', 'no broadcast has this id');
+    const { id, status, total, sent, failed, gone, pending, problems, error } = b;
+    return c.json({ id, status, total, sent, failed, gone, pending, problems, ...(error ? { error } : {}) });
+  });
+
+  app.post('/api/lint', limit(MESSAGE_BODY_LIMIT), async (c) => {
+    const body = await readJsonObject(c);
+    if (!body || !('message' in body)) return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"message": ..., "profile"?: "spec" | "portable"}');
+    const profile = body.profile ?? 'portable';
+    if (profile !== 'spec' && profile !== 'portable') return apiError(c, 400, 'invalid-option', 'profile must be "spec" or "portable"', { option: 'profile' });
+    const result = typeof body.message === 'string' ? lintPayload(body.message, { profile }) : lintValue(body.message, { profile });
+    return c.json({ ...result, findings: result.findings.map((f) => ({ ...f, ...describeFinding(f) })) });
+  });
+
+  app.all('/api/*', (c) => apiError(c, 404, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
+  mountStaticFiles(app, options);
+  app.notFound((c) => apiError(c, 404, 'not-found', 'not found'));
+  app.onError((error, c) => {
+    // An unexpected failure: the client learns nothing internal.
+    console.error(`internal error on ${c.req.method} ${c.req.path}: ${error.message}`);
+    return apiError(c, 500, 'internal-error', 'the server failed to handle this request');
+  });
+  return app;
+}

@@ -1,0 +1,33 @@
+import { postPushRequest, type PushAgents } from './post-push-request.js';
+import { isPushError } from './push-error.js';
+import type { PushOriginGuard } from './push-origin-guard.js';
+import type { PushSubscriptionJSON } from './push-request.js';
+import type { BuildContext, RequestBuilder } from './request-builder.js';
+import type { VapidAuthorizer } from './vapid-authorization.js';
+
+export interface DeliveryDeps {
+  guard: PushOriginGuard;
+  authorize: VapidAuthorizer;
+  builder: RequestBuilder;
+  agents: PushAgents;
+  timeoutMs?: number;
+}
+
+/** The push service's answer, or why there was none (`retryable`: a timeout or a broken connection). */
+export type Attempt =
+  | { status: number; retryAfter: number | null }
+  | { status: null; retryable: boolean; code: string };
+
+/** One request for one subscription: guard, encrypt (web-push, cached JWT), POST. Never throws. */
+export async function attemptDelivery(subscription: PushSubscriptionJSON, context: BuildContext, deps: DeliveryDeps): Promise<Attempt> {
+  try {
+    const url = deps.guard(subscription.endpoint);
+    const request = await deps.builder.build(context, subscription, deps.authorize(url.origin));
+    const { status, retryAfter } = await postPushRequest(request, deps.agents, deps.timeoutMs);
+    return { status, retryAfter };
+  } catch (error) {
+    const code = isPushError(error) ? error.code : 'network-error';
+    // No answer may come later; a refused endpoint or unusable keys never will.
+    return { status: null, retryable: code === 'timeout' || code === 'network-error', code };
+  }
+}

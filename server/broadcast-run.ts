@@ -1,0 +1,106 @@
+import { attemptDelivery, type Attempt } from './attempt-delivery.js';
+import type { BroadcastEngineOptions } from './broadcast-engine.js';
+import { OriginLanes } from './origin-lanes.js';
+import type { BuildContext } from './request-builder.js';
+import { isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.js';
+import type { BroadcastProblem, DeliveryOutcome, PendingDelivery, UnsubscribedDelivery } from './store/sqlite-store.js';
+
+type Item = PendingDelivery | UnsubscribedDelivery;
+
+const PAGE_SIZE = 512;
+/** Outcomes are committed in batches of this many, or this soon after the answer (spec-notes.md#push-server, crash safety). */
+const FLUSH_EVERY = 256;
+const FLUSH_AFTER_MS = 5;
+
+/** One broadcast's fan-out: paging, lanes, outcome batching and the VAPID 403 watch. */
+export class BroadcastRun {
+  private readonly lanes: OriginLanes<Item>;
+  private readonly inFlight = new Set<number>();
+  private outcomes: DeliveryOutcome[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly answers = new Map<string, { total: number; forbidden: number }>();
+  private readonly problems = new Map<string, BroadcastProblem>();
+
+  constructor(
+    private readonly id: string,
+    private readonly options: BroadcastEngineOptions,
+    private readonly retry: RetryPolicy,
+    private readonly context: BuildContext,
+    private readonly log: (line: string) => void,
+    private readonly stopped: () => boolean,
+  ) {
+    const concurrency = options.concurrency ?? 64;
+    this.lanes = new OriginLanes((item) => this.deliver(item), concurrency, Math.max(PAGE_SIZE * 2, concurrency * 4));
+  }
+
+  /** Sends every delivery due now, then waits for all answers and records them. */
+  async pass(): Promise<void> {
+    let cursor = 0;
+    for (;;) {
+      const page = this.options.store.pendingDeliveries(this.id, Date.now(), cursor, PAGE_SIZE);
+      if (page.length === 0 || this.stopped()) break;
+      for (const item of page) {
+        if (this.stopped()) break;
+        cursor = item.id;
+        if (this.inFlight.has(item.id)) continue;
+        this.inFlight.add(item.id);
+        await this.lanes.push(item.endpoint === null ? '' : item.origin, item);
+      }
+    }
+    await this.lanes.drain();
+    this.flush();
+  }
+
+  private async deliver(item: Item): Promise<void> {
+    if (item.endpoint === null) {
+      return this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null });
+    }
+    const attempt = await attemptDelivery(item, this.context, this.options);
+    this.watchForbidden(item.origin, attempt.status);
+    this.record(this.outcome(item.id, item.attempts + 1, attempt));
+  }
+
+  private outcome(subscriptionId: number, attempts: number, attempt: Attempt): DeliveryOutcome {
+    const { status } = attempt;
+    const base = { subscriptionId, attempts, nextAttemptAt: 0, lastStatus: status };
+    if (status === null && !attempt.retryable) return { ...base, state: 'failed' };
+    if (status !== null && status >= 200 && status < 300) return { ...base, state: 'sent' };
+    if (status === 404 || status === 410) return { ...base, state: 'gone' };
+    if (isRetryable(status) && attempts < this.retry.maxAttempts) {
+      const delay = retryDelayMs(this.retry, attempts, 'retryAfter' in attempt ? attempt.retryAfter : null);
+      if (delay !== null) return { ...base, state: 'pending', nextAttemptAt: Date.now() + delay };
+    }
+    return { ...base, state: 'failed' };
+  }
+
+  /** Many 403s from one push service mean our VAPID keys are not the ones the subscriptions were made with. */
+  private watchForbidden(origin: string, status: number | null): void {
+    if (status === null) return;
+    const count = this.answers.get(origin) ?? { total: 0, forbidden: 0 };
+    count.total++;
+    if (status === 403) count.forbidden++;
+    this.answers.set(origin, count);
+    const threshold = this.options.vapidProblemThreshold ?? 5;
+    if (status !== 403 || count.forbidden < threshold || count.forbidden * 2 < count.total) return;
+    if (!this.problems.has(origin)) {
+      this.log(`broadcast ${this.id}: ${origin} refused ${count.forbidden} requests with 403: the VAPID keys do not seem to be those the subscriptions were made with; subscriptions kept`);
+    }
+    this.problems.set(origin, { code: 'vapid-rejected', origin, count: count.forbidden });
+  }
+
+  private record(outcome: DeliveryOutcome): void {
+    this.outcomes.push(outcome);
+    this.inFlight.delete(outcome.subscriptionId);
+    if (this.outcomes.length >= FLUSH_EVERY) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const { store } = this.options;
+    if (this.outcomes.length > 0) store.recordOutcomes(this.id, this.outcomes);
+    this.outcomes = [];
+    if (this.problems.size > 0) store.setBroadcastProblems(this.id, [...this.problems.values()]);
+  }
+}

@@ -1,0 +1,37 @@
+import { MAX_PLAINTEXT_BYTES } from '../src/constants.js';
+import type { ExplainerMessageJSON, StandardMessageJSON } from '../src/declarative-message.js';
+import { lintPayload, lintValue } from '../src/lint-message.js';
+import { toPortableMessage } from '../src/to-portable-message.js';
+import { PushError } from './push-error.js';
+
+export interface PreparedPayload {
+  message: StandardMessageJSON;
+  /** The UTF-8 plaintext that gets encrypted. */
+  bytes: Uint8Array;
+}
+
+/**
+ * Checks a message with the linter's `portable` profile and serializes its portable form
+ * (spec-notes.md#push-server). An invalid declarative payload is never sent: `invalid-message`
+ * lists the error findings. A plaintext over 3993 bytes does not fit one push record:
+ * `payload-too-large` says its size.
+ */
+export function preparePayload(message: unknown, options: { baseURL?: string } = {}): PreparedPayload {
+  const lint = typeof message === 'string' || message instanceof Uint8Array
+    ? lintPayload(message, { profile: 'portable' })
+    : lintValue(message, { profile: 'portable' });
+  // Size is judged below on the bytes actually sent (the portable form is larger than the input).
+  const findings = lint.findings.filter((f) => f.severity === 'error' && f.code !== 'payload-too-large');
+  if (findings.length > 0) {
+    throw new PushError('invalid-message', `the message is not a valid declarative push message (${findings.map((f) => f.code).join(', ')})`, { findings });
+  }
+  const value = typeof message === 'string' ? JSON.parse(message) as unknown
+    : message instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(message)) as unknown
+      : message;
+  const portable = toPortableMessage(value as StandardMessageJSON | ExplainerMessageJSON, options);
+  const bytes = new TextEncoder().encode(JSON.stringify(portable));
+  if (bytes.length > MAX_PLAINTEXT_BYTES) {
+    throw new PushError('payload-too-large', `the message is ${bytes.length} bytes; one push record holds at most ${MAX_PLAINTEXT_BYTES}`, { bytes: bytes.length, limit: MAX_PLAINTEXT_BYTES });
+  }
+  return { message: portable, bytes };
+}

@@ -1,0 +1,153 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startMockPushService, type MockPushService } from '../support/mock-push-service.js';
+import { startHarness, validMessage, type Harness } from '../support/push-server-harness.js';
+
+let mock: MockPushService;
+let h: Harness;
+let files: string;
+
+beforeAll(async () => {
+  mock = await startMockPushService();
+  files = mkdtempSync(join(tmpdir(), 'dwp-static-'));
+  mkdirSync(join(files, 'public', 'css'), { recursive: true });
+  mkdirSync(join(files, 'polyfill'));
+  writeFileSync(join(files, 'public', 'index.html'), '<!doctype html><title>demo</title>');
+  writeFileSync(join(files, 'public', 'app.js'), 'console.log(1)');
+  writeFileSync(join(files, 'public', 'css', 'site.css'), 'body{}');
+  writeFileSync(join(files, 'secret.txt'), 'outside the public dir');
+  writeFileSync(join(files, 'polyfill', 'declarative-push-sw.js'), 'self.addEventListener("push", () => {})');
+});
+afterAll(async () => {
+  await mock.close();
+  rmSync(files, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await h?.close();
+  h = startHarness({ allowPushOrigins: [mock.origin], publicDir: join(files, 'public'), polyfillDir: join(files, 'polyfill') });
+});
+
+const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+describe('subscriptions API', () => {
+  it('hands out the VAPID public key', async () => {
+    const res = await h.call('GET', '/api/vapid-public-key');
+    expect(await res.json()).toEqual({ publicKey: h.keys.publicKey });
+  });
+
+  it('stores a subscription, upserting by endpoint, and deletes it', async () => {
+    const { subscription } = mock.subscribe();
+    expect((await h.call('POST', '/api/subscriptions', { subscription, channels: ['news'] })).status).toBe(201);
+    const renewed = { ...subscription, keys: { ...subscription.keys, auth: mock.subscribe().subscription.keys.auth } };
+    expect((await h.call('POST', '/api/subscriptions', { subscription: renewed })).status).toBe(201);
+    expect(h.store.countSubscriptions()).toBe(1);
+    expect(h.store.getSubscription(subscription.endpoint)?.keys.auth).toBe(renewed.keys.auth);
+
+    expect((await h.call('DELETE', '/api/subscriptions', { endpoint: subscription.endpoint })).status).toBe(204);
+    expect(h.store.countSubscriptions()).toBe(0);
+  });
+
+  const good = () => mock.subscribe().subscription;
+  it.each([
+    ['a body that is not JSON', () => '{"subscription":', 'invalid-json'],
+    ['no subscription', () => ({ channels: [] }), 'invalid-subscription'],
+    ['a p256dh of the wrong length', () => ({ subscription: { ...good(), keys: { ...good().keys, p256dh: Buffer.alloc(64, 4).toString('base64url') } } }), 'invalid-subscription'],
+    ['a p256dh off the curve', () => ({ subscription: { ...good(), keys: { ...good().keys, p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url') } } }), 'invalid-subscription'],
+    ['an auth of 15 bytes', () => ({ subscription: { ...good(), keys: { ...good().keys, auth: Buffer.alloc(15).toString('base64url') } } }), 'invalid-subscription'],
+    ['bad channels', () => ({ subscription: good(), channels: ['no spaces allowed'] }), 'invalid-subscription'],
+    ['an http endpoint', () => ({ subscription: { ...good(), endpoint: 'http://fcm.googleapis.com/fcm/send/x' } }), 'push-origin-not-allowed'],
+    ['a private address', () => ({ subscription: { ...good(), endpoint: 'https://192.168.1.1/push' } }), 'push-origin-not-allowed'],
+    ['an unknown host', () => ({ subscription: { ...good(), endpoint: 'https://attacker.example/push' } }), 'push-origin-not-allowed'],
+    ['an oversized body', () => ({ subscription: good(), padding: 'x'.repeat(5000) }), 'body-too-large'],
+  ])('refuses %s with a 4xx and a clear code, storing nothing', async (_name, body, code) => {
+    const res = await h.call('POST', '/api/subscriptions', body());
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(await errorCode(res)).toBe(code);
+    expect(h.store.countSubscriptions()).toBe(0);
+  });
+});
+
+describe('notifications API', () => {
+  it('needs the admin token', async () => {
+    const res = await h.call('POST', '/api/notifications', { message: validMessage() });
+    expect(res.status).toBe(401);
+    expect(await errorCode(res)).toBe('unauthorized');
+    const wrong = await h.app.request('/api/notifications', {
+      method: 'POST', headers: { Authorization: 'Bearer not-the-token', 'Content-Type': 'application/json' }, body: JSON.stringify({ message: validMessage() }),
+    });
+    expect(wrong.status).toBe(401);
+    expect((await h.call('GET', '/api/notifications/whatever')).status).toBe(401);
+  });
+
+  it('refuses an invalid message with its findings and creates no broadcast', async () => {
+    await h.call('POST', '/api/subscriptions', { subscription: mock.subscribe().subscription });
+    const res = await h.call('POST', '/api/notifications', { message: { web_push: 8030, notification: { title: 'x', navigate: '/relative' } } }, true);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; findings: { code: string; path: string }[] } };
+    expect(body.error.code).toBe('invalid-message');
+    expect(body.error.findings).toContainEqual(expect.objectContaining({ path: '/notification/navigate' }));
+    expect(h.store.db.prepare('SELECT count(*) AS n FROM broadcasts').get()).toEqual({ n: 0 });
+  });
+
+  it.each([
+    [{ ttl: -5 }, 'invalid-option'],
+    [{ urgency: 'asap' }, 'invalid-option'],
+    [{ topic: 'a/b' }, 'invalid-option'],
+    [{ channel: '' }, 'invalid-option'],
+  ])('refuses the option %j', async (extra, code) => {
+    const res = await h.call('POST', '/api/notifications', { message: validMessage(), ...extra }, true);
+    expect(res.status).toBe(400);
+    expect(await errorCode(res)).toBe(code);
+  });
+
+  it('refuses a body over 32 KB with body-too-large', async () => {
+    const res = await h.call('POST', '/api/notifications', { message: validMessage(), padding: 'x'.repeat(40_000) }, true);
+    expect(res.status).toBe(413);
+    expect(await errorCode(res)).toBe('body-too-large');
+    expect(h.store.db.prepare('SELECT count(*) AS n FROM broadcasts').get()).toEqual({ n: 0 });
+  });
+
+  it('answers 404 for an unknown broadcast', async () => {
+    const res = await h.call('GET', '/api/notifications/nope', undefined, true);
+    expect(res.status).toBe(404);
+    expect(await errorCode(res)).toBe('not-found');
+  });
+
+  it('lints a message for pages and tools', async () => {
+    const res = await h.call('POST', '/api/lint', { message: { web_push: 8030, notification: { title: 'x' } } });
+    const body = (await res.json()) as { valid: boolean; format: string; findings: { code: string; message: string }[] };
+    expect(body).toMatchObject({ valid: false, format: 'standard' });
+    const missing = body.findings.find((f) => f.code === 'navigate-missing');
+    expect(missing).toBeDefined();
+    expect(typeof missing!.message).toBe('string');
+    expect((await (await h.call('POST', '/api/lint', { message: validMessage() })).json())).toMatchObject({ valid: true });
+  });
+});
+
+describe('static files', () => {
+  it('serves the public directory at / with the right types', async () => {
+    const index = await h.app.request('/');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await index.text()).toContain('<title>demo</title>');
+    expect((await h.app.request('/app.js')).headers.get('content-type')).toMatch(/javascript/);
+    expect((await h.app.request('/css/site.css')).headers.get('content-type')).toMatch(/^text\/css/);
+  });
+
+  it('serves the built service worker at the root with Service-Worker-Allowed, 404 while a build is absent', async () => {
+    const sw = await h.app.request('/declarative-push-sw.js');
+    expect(sw.status).toBe(200);
+    expect(sw.headers.get('service-worker-allowed')).toBe('/');
+    expect(sw.headers.get('content-type')).toMatch(/javascript/);
+    expect((await h.app.request('/dwp-page.js')).status).toBe(404);
+  });
+
+  it.each(['/missing.html', '/../secret.txt', '/%2e%2e/secret.txt', '/css/..%2f..%2fsecret.txt', '/..%5csecret.txt'])('answers 404 for %s', async (path) => {
+    const res = await h.app.request(path);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('outside the public dir');
+  });
+});

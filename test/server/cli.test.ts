@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockPushService, type MockPushService } from '../support/mock-push-service.js';
+import { ADMIN_TOKEN, validMessage } from '../support/push-server-harness.js';
+import { runDwp, spawnServer } from '../support/spawn-server.js';
+
+let mock: MockPushService;
+let dir: string;
+
+beforeAll(async () => {
+  mock = await startMockPushService();
+  dir = mkdtempSync(join(tmpdir(), 'dwp-cli-'));
+  writeFileSync(join(dir, 'message.json'), JSON.stringify(validMessage('From the CLI')));
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ web_push: 8030, notification: { title: 'x', navigate: 'inbox' } }));
+});
+afterAll(async () => {
+  await mock.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function dwp(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = runDwp(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => { stdout += c; });
+  child.stderr!.on('data', (c: Buffer) => { stderr += c; });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+}
+
+describe('dwp keys, dwp send', () => {
+  it('dwp keys generates keys once and prints the same public key after', async () => {
+    const data = join(dir, 'keys');
+    const first = await dwp(['keys', '--data-dir', data, '--json']);
+    const second = await dwp(['keys', '--data-dir', data, '--json']);
+    expect(JSON.parse(first.stdout)).toMatchObject({ created: true });
+    expect(JSON.parse(second.stdout)).toEqual({ publicKey: JSON.parse(first.stdout).publicKey, created: false });
+    expect(first.stdout + second.stdout).not.toContain(JSON.parse(readFileSync(join(data, 'vapid-keys.json'), 'utf8')).privateKey);
+  });
+
+  it('dwp send --subscription sends one message, and refuses an invalid one with its findings', async () => {
+    const data = join(dir, 'send');
+    await dwp(['keys', '--data-dir', data]);
+    const { id, subscription } = mock.subscribe();
+    writeFileSync(join(dir, 'sub.json'), JSON.stringify(subscription));
+    const ok = await dwp(['send', '--message', join(dir, 'message.json'), '--subscription', join(dir, 'sub.json'), '--data-dir', data, '--allow-push-origin', mock.origin]);
+    expect(ok.stdout).toContain('answered 201');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(mock.received(id)[0]!.payload!)).toMatchObject({ notification: { title: 'From the CLI' } });
+
+    const bad = await dwp(['send', '--message', join(dir, 'bad.json'), '--subscription', join(dir, 'sub.json'), '--data-dir', data, '--allow-push-origin', mock.origin]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('/notification/navigate');
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(mock.received(id)).toHaveLength(1);
+
+    const refused = await dwp(['send', '--message', join(dir, 'message.json'), '--subscription', join(dir, 'sub.json'), '--data-dir', data]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('push-origin-not-allowed');
+  });
+
+  it('dwp send --server broadcasts through a running server and prints a summary', async () => {
+    const server = await spawnServer(['--data-dir', join(dir, 'server'), '--allow-push-origin', mock.origin], { DWP_ADMIN_TOKEN: ADMIN_TOKEN });
+    try {
+      const subs = [mock.subscribe(), mock.subscribe([{ status: 410 }])];
+      for (const { subscription } of subs) {
+        await fetch(`${server.url}/api/subscriptions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ subscription }) });
+      }
+      const result = await dwp(['send', '--message', join(dir, 'message.json'), '--server', server.url], { DWP_ADMIN_TOKEN: ADMIN_TOKEN });
+      expect(result.stdout).toMatch(/done: 1 sent, 0 failed, 1 gone .*of 2/);
+      expect(result.code).toBe(0);
+      const denied = await dwp(['send', '--message', join(dir, 'message.json'), '--server', server.url], { DWP_ADMIN_TOKEN: 'wrong-token-wrong-token' });
+      expect(denied.code).toBe(1);
+      expect(denied.stderr).toContain('unauthorized');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
+  it('explains usage mistakes without a stack trace', async () => {
+    const result = await dwp(['send', '--message', join(dir, 'message.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('exactly one of --subscription FILE and --server URL');
+    const missing = await dwp(['send', '--message', join(dir, 'nope.json'), '--server', 'http://127.0.0.1:1']);
+    expect(missing.stderr).toContain('cannot read --message');
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+});

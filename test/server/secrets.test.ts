@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { validMessage } from '../support/push-server-harness.js';
+import { spawnServer, useServerFixtures, waitFor } from '../support/spawn-server.js';
+
+const f = useServerFixtures('dwp-secrets-', { beforeAll, afterAll });
+
+async function exchange(url: string, path: string, init: RequestInit = {}): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${url}${path}`, init);
+  const headers = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
+  return { status: res.status, text: `${headers}\n${await res.text()}` };
+}
+
+it('never puts the VAPID private key or the admin token in logs or responses; shows a generated token once', async () => {
+  const first = await spawnServer(['--data-dir', f.dir, '--allow-push-origin', f.mock.origin]);
+  f.servers.push(first);
+  const token = /Admin token[^\n]*\n\n {2}(\S+)/.exec(first.output())?.[1];
+  expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+  const { privateKey, publicKey } = JSON.parse(readFileSync(join(f.dir, 'vapid-keys.json'), 'utf8')) as { privateKey: string; publicKey: string };
+
+  const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const { id, subscription } = f.mock.subscribe([{ status: 403 }]);
+  const replies = [
+    await exchange(first.url, '/api/vapid-public-key'),
+    await exchange(first.url, '/api/subscriptions', { method: 'POST', headers: auth, body: JSON.stringify({ subscription }) }),
+    await exchange(first.url, '/api/notifications', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }),
+    await exchange(first.url, '/api/notifications', { method: 'POST', headers: auth, body: JSON.stringify({ message: { web_push: 8030 } }) }),
+    await exchange(first.url, '/api/lint', { method: 'POST', headers: auth, body: JSON.stringify({ message: validMessage() }) }),
+  ];
+  const created = await exchange(first.url, '/api/notifications', { method: 'POST', headers: auth, body: JSON.stringify({ message: validMessage() }) });
+  const broadcastId = (JSON.parse(created.text.slice(created.text.indexOf('{'))) as { id: string }).id;
+  replies.push(created);
+  await waitFor(async () => {
+    const r = await exchange(first.url, `/api/notifications/${broadcastId}`, { headers: auth });
+    replies.push(r);
+    return r.text.includes('"status":"done"') ? true : undefined;
+  });
+  expect(f.mock.received(id)).toHaveLength(1);
+  expect(replies[0]!.text).toContain(publicKey);
+
+  for (const reply of replies) {
+    expect(reply.text).not.toContain(privateKey);
+    expect(reply.text).not.toContain(token);
+  }
+  expect(first.output()).not.toContain(privateKey);
+  expect(first.output().split(token!)).toHaveLength(2); // shown exactly once
+  first.child.kill('SIGTERM');
+  await first.exited;
+
+  // A restart does not show it again; the data directory holds only its hash, readable by the owner only.
+  const second = await spawnServer(['--data-dir', f.dir, '--allow-push-origin', f.mock.origin]);
+  f.servers.push(second);
+  expect((await exchange(second.url, `/api/notifications/${broadcastId}`, { headers: auth })).status).toBe(200);
+  second.child.kill('SIGTERM');
+  await second.exited;
+  expect(second.output()).not.toContain(token);
+  expect(second.output()).not.toContain('Admin token');
+  expect(second.output()).not.toContain(privateKey);
+  for (const file of readdirSync(f.dir)) {
+    expect(readFileSync(join(f.dir, file)).includes(token!), file).toBe(false);
+  }
+  expect(statSync(join(f.dir, 'vapid-keys.json')).mode & 0o777).toBe(0o600);
+  expect(statSync(join(f.dir, 'admin-token.sha256')).mode & 0o777).toBe(0o600);
+});

@@ -1,0 +1,85 @@
+/** An in-process push server for tests: real SQLite file in a temp dir, the Hono app, the engine. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { hashAdminToken } from '../../server/admin-token.js';
+import { createApp } from '../../server/app.js';
+import { BroadcastEngine, type BroadcastEngineOptions } from '../../server/broadcast-engine.js';
+import { createPushAgents, destroyPushAgents } from '../../server/post-push-request.js';
+import { createPushOriginGuard } from '../../server/push-origin-guard.js';
+import { createRequestBuilder } from '../../server/request-builder.js';
+import { SqliteStore } from '../../server/store/sqlite-store.js';
+import { createVapidAuthorizer } from '../../server/vapid-authorization.js';
+import { generateVapidKeys, type VapidKeys } from '../../server/vapid-keys.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const SUBJECT = 'mailto:ops@example.com';
+
+export interface Harness {
+  app: Hono;
+  store: SqliteStore;
+  engine: BroadcastEngine;
+  keys: VapidKeys;
+  dir: string;
+  /** app.request with JSON in and the admin token when `admin`. */
+  call(method: string, path: string, body?: unknown, admin?: boolean): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export function startHarness(options: {
+  allowPushOrigins?: string[];
+  publicDir?: string;
+  polyfillDir?: string;
+  workers?: number;
+  engine?: Partial<BroadcastEngineOptions>;
+} = {}): Harness {
+  const dir = mkdtempSync(join(tmpdir(), 'dwp-server-'));
+  const keys = generateVapidKeys();
+  const store = new SqliteStore(join(dir, 'dwp.sqlite'));
+  const guard = createPushOriginGuard(options.allowPushOrigins ?? []);
+  const agents = createPushAgents({ maxSockets: 8 });
+  const builder = createRequestBuilder(options.workers ?? 0);
+  const engine = new BroadcastEngine({
+    store, guard, agents, builder,
+    authorize: createVapidAuthorizer({ subject: SUBJECT, ...keys }),
+    concurrency: 8, timeoutMs: 2000, retry: { baseDelayMs: 50, maxAttempts: 4 },
+    ...options.engine,
+  });
+  const app = createApp({
+    store, engine, guard, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
+    ...(options.publicDir ? { publicDir: options.publicDir } : {}),
+    ...(options.polyfillDir ? { polyfillDir: options.polyfillDir } : {}),
+  });
+  return {
+    app, store, engine, keys, dir,
+    call(method, path, body, admin = false) {
+      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      if (admin) headers.Authorization = `Bearer ${ADMIN_TOKEN}`;
+      return Promise.resolve(app.request(path, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) }));
+    },
+    async close() {
+      await engine.stop();
+      await builder.close();
+      destroyPushAgents(agents);
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A standard message that every profile accepts. */
+export function validMessage(title = 'Ada emailed you'): Record<string, unknown> {
+  return {
+    web_push: 8030,
+    notification: { title, body: 'About the tube strikes', navigate: 'https://mail.example/message/12', lang: 'en-GB', dir: 'ltr' },
+  };
+}
+
+/** Decodes a VAPID `Authorization: vapid t=<jwt>, k=<key>` header. */
+export function readVapidHeader(header: string | undefined): { claims: { aud: string; sub: string; exp: number }; key: string } {
+  const match = /^vapid t=([^,]+), k=(\S+)$/.exec(header ?? '');
+  if (!match) throw new Error(`not a VAPID header: ${header}`);
+  const claims = JSON.parse(Buffer.from(match[1]!.split('.')[1]!, 'base64url').toString('utf8')) as { aud: string; sub: string; exp: number };
+  return { claims, key: match[2]! };
+}
