@@ -97,6 +97,8 @@ export interface FakeScopeOptions {
   badging?: boolean;
   permission?: 'granted' | 'denied';
   maxActions?: number;
+  /** showNotification rejects these titles (as a browser does with a bad icon URL or the like). */
+  refuseTitles?: string[];
   /** How long showNotification takes before it resolves. */
   showDelayMs?: number;
 }
@@ -136,6 +138,7 @@ export class FakeServiceWorkerScope extends EventTarget {
         try {
           await new Promise((resolve) => setTimeout(resolve, options.showDelayMs ?? 0));
           if ((options.permission ?? 'granted') !== 'granted') throw new TypeError('No notification permission');
+          if (options.refuseTitles?.includes(title)) throw new TypeError('Refused');
           const shown: ShownNotification = { title: String(title), options: structuredClone(opts) };
           this.shown.push(shown);
           const tag = shown.options.tag ?? '';
