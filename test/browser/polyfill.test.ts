@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chromiumSkipReason, launchChromium, PushDelivery, registerServiceWorker, type Chromium } from '../support/chromium.js';
+import { describeInChromium, launchChromium, PushDelivery, registerServiceWorker, type Chromium } from '../support/chromium.js';
 import { FakeNotificationServer } from '../support/fake-notification-server.js';
 import { startTestSite, type TestSite } from '../support/test-site.js';
 
@@ -11,7 +11,7 @@ const SITE_SW = new URL('./fixtures/polyfill-site-sw.js', import.meta.url);
 type Listed = { title: string; body: string; tag: string; data: unknown; actions: Array<{ action: string; title: string }> };
 type SiteScope = { listNotifications(): Promise<Listed[]>; reset(): Promise<void>; log: unknown[][] };
 
-describe.skipIf(chromiumSkipReason() !== null)('the built polyfill in Chromium', () => {
+describeInChromium('the built polyfill in Chromium', () => {
   let site: TestSite;
   let dbus: FakeNotificationServer;
   let chromium: Chromium;

@@ -22,14 +22,14 @@ describe('push: which messages the polyfill takes', () => {
     expect(options).toMatchObject({ body: 'Did you hear?', tag: 't1', lang: 'en', dir: 'ltr', requireInteraction: true });
     // Relative URLs resolve against the registration's scope; Notification.maxActions (2) caps actions.
     expect(options.icon).toBe('https://site.example/app/icon.png');
-    expect(options.actions).toEqual([
-      { action: 'open', title: 'Open', navigate: 'https://site.example/app/open' },
-      { action: 'later', title: 'Later', navigate: 'https://site.example/later' },
-    ]);
+    expect(options.actions).toEqual([{ action: 'open', title: 'Open' }, { action: 'later', title: 'Later' }]);
     // The site sees its own data through getNotifications.
     const [notification] = await scope.registration.getNotifications();
     expect(notification!.data).toEqual({ id: 7 });
     expect(notification!.tag).toBe('t1');
+    // The browser dropped navigate (no Notification.navigate): the URLs still lead where they say.
+    await scope.click(scope.displayed[0]!, 'open');
+    expect(scope.windowLog).toEqual(['open https://site.example/app/open']);
   });
 
   it.each([

@@ -65,6 +65,18 @@ describe('mutable messages: exactly one notification', () => {
     expect(titles(scope)).toEqual(['Replacement']);
   });
 
+  it('accepts the proposed notification passed straight back as options, and follows its URLs on click', async () => {
+    const { scope, site } = installInFakeScope();
+    onPush(scope, (event) => event.waitUntil(scope.registration.showNotification('Edited', event.notification)));
+    await scope.push(mutable({ body: 'b', actions: [{ action: 'a', title: 'A', navigate: '/a' }] }));
+    expect(scope.displayed.map((s) => [s.title, s.options.body, s.options.tag])).toEqual([['Edited', 'b', 'm']]);
+    const [notification] = await scope.registration.getNotifications();
+    expect(notification!.data).toEqual({ site: 1 });
+    await scope.click(scope.displayed[0]!, 'a');
+    expect(scope.windowLog).toEqual(['open https://site.example/a']);
+    expect(site.clicks).toHaveLength(0);
+  });
+
   it('shows a replacement made after an awaited fetch-like delay (waitUntil extended meanwhile)', async () => {
     const { scope } = installInFakeScope();
     onPush(scope, (event) =>

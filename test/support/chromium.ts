@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
+import { describe, it } from 'vitest';
 
 /**
  * Harness for tests in a real Chromium (Debian's package; playwright-core never downloads one).
@@ -9,12 +10,22 @@ import { chromium, type BrowserContext, type CDPSession, type Page, type Worker 
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Why browser tests cannot run here, or null when they can (and must). */
-export function chromiumSkipReason(): string | null {
-  if (existsSync(CHROMIUM_PATH) || process.env.CI) return null;
-  const reason = `Chromium not found at ${CHROMIUM_PATH}: browser tests skipped (install the "chromium" package; in CI they fail)`;
-  console.warn(reason);
-  return reason;
+/**
+ * `describe` for tests that need Chromium. Without it: in CI (env CI set) one test that fails and
+ * says why (a hook failure would only mark the tests skipped); elsewhere the suite is skipped with
+ * a message.
+ */
+export function describeInChromium(name: string, body: () => void): void {
+  if (existsSync(CHROMIUM_PATH)) return describe(name, body);
+  const missing = `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`;
+  if (process.env.CI) {
+    describe(name, () => it('needs Chromium', () => {
+      throw new Error(`${missing}: browser tests must run in CI`);
+    }));
+    return;
+  }
+  console.warn(`${missing}: "${name}" skipped (in CI it fails)`);
+  describe.skip(name, body);
 }
 
 const FLAGS = [

@@ -53,6 +53,21 @@ export interface ShownNotification {
   options: Record<string, unknown> & { data?: unknown; tag?: string; actions?: unknown[] };
 }
 
+/**
+ * What a browser keeps of a showNotification options object: the NotificationOptions dictionary's
+ * members only (others, functions included, are never read; Chromium has no `navigate`), with
+ * `data` structured-cloned (a function in data rejects, as in browsers).
+ */
+const NOTIFICATION_OPTIONS = ['dir', 'lang', 'body', 'tag', 'image', 'icon', 'badge', 'vibrate', 'timestamp', 'renotify', 'silent', 'requireInteraction', 'data', 'actions'];
+function toNotificationOptions(options: Record<string, unknown>): ShownNotification['options'] {
+  const kept: Record<string, unknown> = {};
+  for (const name of NOTIFICATION_OPTIONS) if (options[name] !== undefined) kept[name] = options[name];
+  if (Array.isArray(kept.actions)) {
+    kept.actions = kept.actions.map(({ action, title, icon }: Record<string, unknown>) => (icon === undefined ? { action, title } : { action, title, icon }));
+  }
+  return structuredClone(kept);
+}
+
 export class FakeNotification {
   readonly title: string;
   readonly body: string;
@@ -139,7 +154,7 @@ export class FakeServiceWorkerScope extends EventTarget {
           await new Promise((resolve) => setTimeout(resolve, options.showDelayMs ?? 0));
           if ((options.permission ?? 'granted') !== 'granted') throw new TypeError('No notification permission');
           if (options.refuseTitles?.includes(title)) throw new TypeError('Refused');
-          const shown: ShownNotification = { title: String(title), options: structuredClone(opts) };
+          const shown: ShownNotification = { title: String(title), options: toNotificationOptions(opts) };
           this.shown.push(shown);
           const tag = shown.options.tag ?? '';
           this.displayed = this.displayed.filter((other) => tag === '' || other.options.tag !== tag);
