@@ -5,11 +5,11 @@ export type Decoded =
   | { ok: true; value: unknown; text: string; /** Bytes that were not UTF-8 became U+FFFD. */ malformedUTF8?: true }
   | { ok: false; finding: Finding };
 
-const strictUTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const strictUTF8 = new TextDecoder('utf-8', { fatal: true }); // both strip a leading BOM
 // Infra's "parse JSON bytes" runs Encoding's "UTF-8 decode", whose error mode is replacement: bytes
 // that are not UTF-8 become U+FFFD and only fail if they land outside a JSON string
 // (spec-notes.md#json-schemas-and-the-conformance-corpus, invalid UTF-8).
-const lenientUTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+const lenientUTF8 = new TextDecoder();
 
 /**
  * Parser step 1, "parse JSON bytes to an Infra value": UTF-8 decode (a leading BOM is stripped),

@@ -32,6 +32,12 @@ export function quote(value: unknown): string {
 const member = (path: string) => (path === '' ? 'the message' : `\`${path.slice(1).split('/').join('.')}\``);
 const last = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
+/** The words for the short type tags of `params.expected` (notification-members.ts). */
+const EXPECTED: Record<string, string> = {
+  dir: '"auto", "ltr" or "rtl"',
+  'u32-list': 'an array of 32-bit unsigned integers',
+  u64: 'a 64-bit unsigned integer',
+};
 const SAFARI_REJECTS = 'Safari 18.x rejects the whole message for this, and shows nothing.';
 
 export const DESCRIPTIONS: Readonly<Record<FindingCode, Describe>> = {
@@ -116,7 +122,7 @@ export const DESCRIPTIONS: Readonly<Record<FindingCode, Describe>> = {
     hint: 'The Notifications standard throws a TypeError for this. Give the notification a "tag" to replace, or remove `renotify`.',
   }),
   'member-wrong-type': (p, path) => ({
-    message: `${member(path)} is a ${String(p.type)}, expected ${String(p.expected)}`,
+    message: `${member(path)} is a ${String(p.type)}, expected ${EXPECTED[String(p.expected)] ?? String(p.expected)}`,
     hint: ['lang', 'body', 'tag', 'icon', 'silent', 'mutable'].includes(String(p.member)) && !path.startsWith('/options')
       ? `The standard ignores it. ${SAFARI_REJECTS}`
       : 'The standard ignores a member of the wrong type.',

@@ -6,8 +6,8 @@ import { isBoolean, isString, isU32, isU64 } from './json-value.js';
  * otherwise. The linter walks the same table to say what was ignored.
  */
 export interface MemberRule {
-  /** The JSON type the standard accepts, for findings. */
-  expected: string;
+  /** The type the standard accepts, as a short tag for findings; describe-finding.ts words it. */
+  expected: 'dir' | 'string' | 'boolean' | 'u32-list' | 'u64';
   accepts: (value: unknown) => boolean;
   /** A URL member: parsed against the base URL; a failure leaves it unset (never fails the message). */
   url?: true;
@@ -19,15 +19,15 @@ const isDir = (v: unknown) => isString(v) && DIR_VALUES.includes(v);
 const isVibrate = (v: unknown) => Array.isArray(v) && v.every(isU32);
 
 export const NOTIFICATION_MEMBERS: Readonly<Record<string, MemberRule>> = {
-  dir: { expected: '"auto", "ltr" or "rtl"', accepts: isDir },
+  dir: { expected: 'dir', accepts: isDir },
   lang: { expected: 'string', accepts: isString },
   body: { expected: 'string', accepts: isString },
   tag: { expected: 'string', accepts: isString },
   image: { expected: 'string', accepts: isString, url: true },
   icon: { expected: 'string', accepts: isString, url: true },
   badge: { expected: 'string', accepts: isString, url: true },
-  vibrate: { expected: 'array of 32-bit unsigned integers', accepts: isVibrate },
-  timestamp: { expected: '64-bit unsigned integer', accepts: isU64 },
+  vibrate: { expected: 'u32-list', accepts: isVibrate },
+  timestamp: { expected: 'u64', accepts: isU64 },
   renotify: { expected: 'boolean', accepts: isBoolean },
   silent: { expected: 'boolean', accepts: isBoolean },
   requireInteraction: { expected: 'boolean', accepts: isBoolean },

@@ -1,0 +1,10 @@
+// Builds the service-worker polyfill: one dependency-free classic script for importScripts()
+// (served by `dwp serve` at /declarative-push-sw.js) and an ES module for bundlers.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const common = { absWorkingDir: root, bundle: true, minify: true, target: 'es2022', platform: 'browser', legalComments: 'none', logLevel: 'warning' };
+
+await build({ ...common, entryPoints: ['polyfill/declarative-push-sw.ts'], format: 'iife', outfile: 'dist/polyfill/declarative-push-sw.js' });
+await build({ ...common, entryPoints: ['polyfill/install-declarative-push.ts'], format: 'esm', outfile: 'dist/polyfill/install-declarative-push.js' });
