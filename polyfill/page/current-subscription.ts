@@ -1,0 +1,14 @@
+import { existingPushTarget, type PushMode } from './push-support.js';
+
+export interface CurrentSubscription {
+  mode: PushMode;
+  subscription: PushSubscription;
+}
+
+/** This browser's push subscription for the page (native, or in the service worker registered for `scope`), or null. */
+export async function currentSubscription(options: { scope?: string } = {}): Promise<CurrentSubscription | null> {
+  if (!globalThis.isSecureContext) return null;
+  const target = await existingPushTarget(options.scope);
+  const subscription = await target?.pushManager.getSubscription();
+  return target && subscription ? { mode: target.mode, subscription } : null;
+}
