@@ -1,6 +1,7 @@
 // The demo page: wires the page helper (/dwp-page.js) and the panels together. Everything that can be
 // tested without a browser lives in the imported modules.
 import { callServer, currentSubscription, locatePointer, parsePushPayload, subscribe, unsubscribe } from '/dwp-page.js';
+import { lineGutter } from './line-gutter.js';
 import { liveLint, moveCaret, renderFindings, renderLintUnavailable } from './lint-panel.js';
 import { renderPreview } from './preview.js';
 import { renderProgress, watchBroadcast } from './progress.js';
@@ -65,6 +66,7 @@ currentSubscription({ scope: SCOPE }).then((current) => showSubscribed(current?.
 const editor = $('editor');
 editor.value = starterMessage(location.origin);
 const readOptions = { baseURL: new URL(SCOPE, location.href).href, maxActions: globalThis.Notification?.maxActions };
+const gutter = lineGutter(editor, $('gutter'));
 const preview = () => renderPreview($('preview'), parsePushPayload(editor.value, readOptions));
 editor.addEventListener('input', preview);
 preview();
@@ -73,9 +75,11 @@ const lint = liveLint({
   editor,
   lint: (text) => api('/api/lint', { body: { message: text, profile: $('profile').value } }),
   onResult: (text, result) =>
-    renderFindings($('findings'), $('lint-summary'), { text, result, locate: locatePointer, onSelect: (position) => moveCaret(editor, position) }),
-  onError: (error) =>
-    renderLintUnavailable($('findings'), $('lint-summary'), error.code === 'server-unreachable' ? 'Lint needs the server, which is unreachable.' : error.message),
+    gutter.mark(renderFindings($('findings'), $('lint-summary'), { text, result, locate: locatePointer, onSelect: (position) => moveCaret(editor, position) })),
+  onError: (error) => {
+    gutter.mark([]);
+    renderLintUnavailable($('findings'), $('lint-summary'), error.code === 'server-unreachable' ? 'Lint needs the server, which is unreachable.' : error.message);
+  },
 });
 $('profile').addEventListener('change', () => lint.run());
 lint.run();

@@ -33,7 +33,8 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 
 /**
  * Renders a lint answer (`{valid, findings}`) for the text it was made from. `summary` gets one line;
- * `list` gets one button per finding, in text order within each severity.
+ * `list` gets one button per finding, in text order within each severity. Returns the findings with
+ * their positions.
  */
 export function renderFindings(list, summary, { text, result, locate, onSelect }) {
   const findings = result.findings.map((f) => ({ ...f, position: findingPosition(text, f, locate) }));
@@ -44,6 +45,7 @@ export function renderFindings(list, summary, { text, result, locate, onSelect }
     ? `Valid${findings.length ? `, with ${plural(findings.length, 'note')}` : ''}`
     : `${plural(errors, 'error')}: browsers will not show this as a declarative message`;
   list.replaceChildren(...findings.map((f) => findingItem(f, onSelect)));
+  return findings;
 }
 
 function findingItem(finding, onSelect) {

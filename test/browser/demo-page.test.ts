@@ -91,4 +91,21 @@ describe.skipIf(!hasChromium)('demo page in Chromium', () => {
     const channel = await page.evaluate(() => localStorage.getItem('dwp-demo-channel'));
     expect(server.notifications.at(-1)).toMatchObject({ channel, message: { web_push: 8030, notification: { title: 'Your order has shipped' } } });
   });
+
+  it('when the server goes away, the page says so in a banner and the preview keeps working', async () => {
+    const gone = await startDemoServer();
+    await context.grantPermissions(['notifications'], { origin: gone.url });
+    await page.goto(gone.url);
+    await expect.poll(() => page.locator('#lint-summary').textContent(), { timeout: 5000 }).toMatch(/^Valid/);
+    expect(await page.locator('#server-banner').isVisible()).toBe(false);
+    await gone.close();
+
+    await page.locator('#editor').fill('{"web_push": 8030, "notification": {"title": "Still here", "navigate": "/"}}');
+    await expect.poll(() => page.locator('#server-banner').isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await page.locator('#server-banner').textContent()).toMatch(/Server unreachable/);
+    expect(await page.locator('#lint-summary').textContent()).toBe('Lint needs the server, which is unreachable.');
+    expect(await page.locator('.notification-title').textContent()).toBe('Still here');
+    await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+    await expect.poll(() => page.locator('#subscription-status').textContent(), { timeout: 5000 }).toMatch(/^The push server cannot be reached/);
+  });
 });

@@ -39,7 +39,11 @@ export async function startStandInApi(): Promise<StandIn> {
     subscriptions: state.subscriptions,
     deletions: state.deletions,
     notifications: state.notifications,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // the browser's keep-alive connections too: the server is gone
+      }),
   };
 }
 
