@@ -1,4 +1,4 @@
-import { existingPushTarget, type PushMode } from './push-support.js';
+import { existingPushTargets, type PushMode } from './push-support.js';
 
 export interface CurrentSubscription {
   mode: PushMode;
@@ -8,7 +8,9 @@ export interface CurrentSubscription {
 /** This browser's push subscription for the page (native, or in the service worker registered for `scope`), or null. */
 export async function currentSubscription(options: { scope?: string } = {}): Promise<CurrentSubscription | null> {
   if (!globalThis.isSecureContext) return null;
-  const target = await existingPushTarget(options.scope);
-  const subscription = await target?.pushManager.getSubscription();
-  return target && subscription ? { mode: target.mode, subscription } : null;
+  for (const target of await existingPushTargets(options.scope)) {
+    const subscription = await target.pushManager.getSubscription();
+    if (subscription) return { mode: target.mode, subscription };
+  }
+  return null;
 }

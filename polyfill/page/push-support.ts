@@ -18,13 +18,13 @@ export function hasNativePush(): boolean {
   return 'pushManager' in navigator;
 }
 
-/** Throws `unsupported`, saying why, where this page cannot subscribe at all. */
-export function assertSupported(): void {
+/** Throws `unsupported`, saying why, where this page cannot subscribe the way asked. */
+export function assertSupported(useServiceWorker: boolean): void {
   const why = !globalThis.isSecureContext
     ? 'the page is not a secure context (serve it over https or from localhost)'
     : !('Notification' in globalThis)
       ? 'no Notifications API'
-      : hasNativePush()
+      : hasNativePush() && !useServiceWorker
         ? undefined
         : !('serviceWorker' in navigator)
           ? 'no service workers (a private window, or an old browser)'
@@ -35,8 +35,8 @@ export function assertSupported(): void {
 }
 
 /** The push manager to subscribe with; in the polyfill path, registers `swUrl` and waits until it is active. */
-export async function pushTargetForSubscribe(swUrl: string, scope: string | undefined): Promise<PushTarget> {
-  if (hasNativePush()) return { mode: 'native', pushManager: (navigator as NavigatorWithPush).pushManager };
+export async function pushTargetForSubscribe(swUrl: string, scope: string | undefined, useServiceWorker: boolean): Promise<PushTarget> {
+  if (hasNativePush() && !useServiceWorker) return { mode: 'native', pushManager: (navigator as NavigatorWithPush).pushManager };
   let registration: ServiceWorkerRegistration;
   try {
     registration = await navigator.serviceWorker.register(swUrl, scope === undefined ? undefined : { scope });
@@ -47,12 +47,13 @@ export async function pushTargetForSubscribe(swUrl: string, scope: string | unde
   return { mode: 'polyfill', pushManager: registration.pushManager };
 }
 
-/** The push manager an existing subscription would live in, or null when there is none to look at. */
-export async function existingPushTarget(scope: string | undefined): Promise<PushTarget | null> {
-  if (hasNativePush()) return { mode: 'native', pushManager: (navigator as NavigatorWithPush).pushManager };
-  if (!('serviceWorker' in navigator)) return null;
-  const registration = await navigator.serviceWorker.getRegistration(scope);
-  return registration ? { mode: 'polyfill', pushManager: registration.pushManager } : null;
+/** The push managers an existing subscription may live in: the native one first, then the service worker's. */
+export async function existingPushTargets(scope: string | undefined): Promise<PushTarget[]> {
+  const targets: PushTarget[] = [];
+  if (hasNativePush()) targets.push({ mode: 'native', pushManager: (navigator as NavigatorWithPush).pushManager });
+  const registration = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration(scope) : undefined;
+  if (registration) targets.push({ mode: 'polyfill', pushManager: registration.pushManager });
+  return targets;
 }
 
 /** `pushManager.subscribe` needs an active worker: a fresh registration may still be installing. */

@@ -13,6 +13,12 @@ export interface SubscribeOptions {
   swUrl?: string;
   /** Its registration scope; the browser's default (the script's folder) when omitted. */
   scope?: string;
+  /**
+   * Subscribe through the service worker even where push is native. A native subscription has no
+   * service worker, so the browser drops pushes that are not declarative: a site that also sends
+   * legacy pushes wants this (spec-notes.md#page-helper).
+   */
+  useServiceWorker?: boolean;
 }
 
 export interface SubscribeResult {
@@ -27,7 +33,8 @@ export interface SubscribeResult {
  * `server-unreachable` or `server-error`.
  */
 export async function subscribe(options: SubscribeOptions): Promise<SubscribeResult> {
-  assertSupported();
+  const useServiceWorker = options.useServiceWorker ?? false;
+  assertSupported(useServiceWorker);
   // The prompt is asked for before any await, so it stays inside the user gesture; the key is
   // fetched meanwhile (spec-notes.md#page-helper).
   const permission = requestPermission();
@@ -36,7 +43,7 @@ export async function subscribe(options: SubscribeOptions): Promise<SubscribeRes
   await permission;
   const applicationServerKey = decodeVapidKey(await key);
 
-  const target = await pushTargetForSubscribe(options.swUrl ?? '/sw.js', options.scope);
+  const target = await pushTargetForSubscribe(options.swUrl ?? '/sw.js', options.scope, useServiceWorker);
   const subscription = (await pushSubscription(target.pushManager, applicationServerKey)).toJSON();
   const body = options.channels === undefined ? { subscription } : { subscription, channels: options.channels };
   await callServer(options.serverUrl, '/api/subscriptions', { body });

@@ -120,9 +120,15 @@ async function send(form, target) {
   }
 }
 
-$('send-to-me').addEventListener('submit', (event) => {
+$('send-to-me').addEventListener('submit', async (event) => {
   event.preventDefault();
-  send(event.currentTarget, channel);
+  const form = event.currentTarget;
+  // Nobody listens on this browser's channel until it subscribes: say so instead of sending to no one.
+  if (!(await currentSubscription({ scope: SCOPE }).catch(() => null))) {
+    showStatus('send-status', 'Subscribe this browser first (step 1).', 'error');
+    return;
+  }
+  send(form, channel);
 });
 $('broadcast').addEventListener('submit', (event) => {
   event.preventDefault();

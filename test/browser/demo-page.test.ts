@@ -84,11 +84,17 @@ describe.skipIf(!hasChromium)('demo page in Chromium', () => {
     ]);
   });
 
-  it('send to me posts the message to this browser’s channel and follows its progress to done', async () => {
+  it('send to me asks to subscribe first, then posts the message to this browser’s channel and follows its progress to done', async () => {
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Send to me' }).click();
+    await expect.poll(() => page.locator('#send-status').textContent(), { timeout: 5000 }).toBe('Subscribe this browser first (step 1).');
+    const sent = server.notifications.length;
+    await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+    await expect.poll(() => page.locator('#subscription-status').textContent(), { timeout: 5000 }).toMatch(/^Subscribed/);
     await page.getByRole('button', { name: 'Send to me' }).click();
     await expect.poll(() => page.locator('.job-status').textContent(), { timeout: 5000 }).toMatch(/: done, 3 of 3 handled$/);
     const channel = await page.evaluate(() => localStorage.getItem('dwp-demo-channel'));
+    expect(server.notifications).toHaveLength(sent + 1);
     expect(server.notifications.at(-1)).toMatchObject({ channel, message: { web_push: 8030, notification: { title: 'Your order has shipped' } } });
   });
 

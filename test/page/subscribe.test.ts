@@ -77,6 +77,22 @@ describe('subscribe: native declarative push', () => {
   });
 });
 
+describe('subscribe: native browser, useServiceWorker', () => {
+  it('subscribes through the service worker instead, so legacy pushes still reach it', async () => {
+    const browser = installFakeBrowser({ native: true });
+    const result = await subscribe({ serverUrl: '', swUrl: '/sw.js', scope: '/', useServiceWorker: true });
+    expect(result.mode).toBe('polyfill');
+    expect(browser.registered).toEqual([{ url: '/sw.js', options: { scope: '/' } }]);
+    expect(browser.nativePushManager.subscribeCalls).toEqual([]);
+    expect(browser.swPushManager.subscribeCalls).toHaveLength(1);
+  });
+
+  it('is unsupported where there is no service worker to use', async () => {
+    installFakeBrowser({ native: true, serviceWorker: false });
+    expect((await rejection(subscribe({ serverUrl: '', useServiceWorker: true }))).code).toBe('unsupported');
+  });
+});
+
 describe('subscribe: errors', () => {
   it('permission already denied: permission-denied, no prompt, nothing subscribed or posted', async () => {
     const browser = installFakeBrowser({ permission: 'denied' });

@@ -33,6 +33,14 @@ describe('unsubscribe', () => {
     expect(subscription.unsubscribed).toBe(true);
   });
 
+  it('native browser with a service-worker subscription (useServiceWorker): finds and removes that one', async () => {
+    const browser = installFakeBrowser({ native: true, permission: 'granted' });
+    await subscribe({ serverUrl: '', scope: '/', useServiceWorker: true });
+    const subscription = browser.swPushManager.current!;
+    expect(await unsubscribe({ serverUrl: '', scope: '/' })).toEqual({ endpoint: subscription.endpoint });
+    expect(subscription.unsubscribed).toBe(true);
+  });
+
   it('nothing subscribed (no registration at all): null, and no request', async () => {
     const browser = installFakeBrowser();
     expect(await unsubscribe({ serverUrl: '', scope: '/' })).toEqual({ endpoint: null });
