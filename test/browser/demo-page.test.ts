@@ -98,6 +98,12 @@ describe.skipIf(!hasChromium)('demo page in Chromium', () => {
     expect(server.notifications.at(-1)).toMatchObject({ channel, message: { web_push: 8030, notification: { title: 'Your order has shipped' } } });
   });
 
+  it('when the page helper cannot load (not served by dwp serve), the banner says so', async () => {
+    await page.route('**/dwp-page.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.reload();
+    await expect.poll(() => page.locator('#server-banner').isVisible(), { timeout: 5000 }).toBe(true);
+  });
+
   it('when the server goes away, the page says so in a banner and the preview keeps working', async () => {
     const gone = await startDemoServer();
     await context.grantPermissions(['notifications'], { origin: gone.url });
