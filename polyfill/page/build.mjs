@@ -15,7 +15,6 @@ export async function buildPage(outfile = PAGE_OUTFILE) {
     platform: 'browser',
     target: ['es2022'],
     minify: true,
-    sourcemap: true,
     legalComments: 'none',
     logLevel: 'warning',
   });

@@ -12,9 +12,11 @@ const SCOPE = '/';
 const SW_URL = '/sw.js';
 const $ = (id) => document.getElementById(id);
 
-// --- The server banner: shown while the API cannot be reached, hidden on the next good answer.
+// --- The server banner: shown while the API cannot be reached, hidden on the next answer from it.
 function noteServer(error) {
-  $('server-banner').hidden = error?.code !== 'server-unreachable';
+  if (!error || error.code === 'server-unreachable' || error.code === 'server-error') {
+    $('server-banner').hidden = error?.code !== 'server-unreachable';
+  }
   return error;
 }
 const api = (path, request) => callServer(SERVER, path, request).then((answer) => (noteServer(null), answer), (e) => Promise.reject(noteServer(e)));
@@ -101,6 +103,7 @@ function outgoingMessage() {
 async function send(form, target) {
   const button = form.querySelector('button');
   button.disabled = true;
+  $('progress').replaceChildren();
   showStatus('send-status', target ? `Sending to channel “${target}”…` : 'Broadcasting to every subscriber…');
   try {
     const body = target ? { message: outgoingMessage(), channel: target } : { message: outgoingMessage() };
@@ -110,11 +113,12 @@ async function send(form, target) {
       status: (jobId) => api(`/api/notifications/${encodeURIComponent(jobId)}`, { token: token.value }),
       onUpdate: (update) => renderProgress($('progress'), update),
     });
-    // The progress panel says how it ended; the status line only reports what went wrong.
-    showStatus('send-status', job.status === 'failed' ? `Notification ${id} failed.` : '', 'error');
+    // The progress panel says how it ended; the status line only adds what went wrong.
+    const ending = { done: '', failed: `Notification ${id} failed.` }[job.status] ?? `Stopped watching notification ${id} (still ${job.status}).`;
+    showStatus('send-status', ending, 'error');
   } catch (error) {
-    const text = error.status === 401 || error.status === 403 ? `The admin token was refused (${error.message}).` : error.message;
-    showStatus('send-status', text, 'error');
+    const refused = error.status === 401 || error.status === 403;
+    showStatus('send-status', refused ? 'The admin token was refused: copy it from dwp serve’s output.' : error.message, 'error');
   } finally {
     button.disabled = false;
   }

@@ -84,6 +84,12 @@ describe.skipIf(!hasChromium)('demo page in Chromium', () => {
     ]);
   });
 
+  it('a wrong admin token is reported', async () => {
+    await page.getByLabel('Admin token').fill('wrong');
+    await page.getByRole('button', { name: 'Broadcast' }).click();
+    await expect.poll(() => page.locator('#send-status').textContent(), { timeout: 5000 }).toMatch(/^The admin token was refused/);
+  });
+
   it('send to me asks to subscribe first, then posts the message to this browser’s channel and follows its progress to done', async () => {
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Send to me' }).click();
