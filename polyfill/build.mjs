@@ -8,3 +8,5 @@ const common = { absWorkingDir: root, bundle: true, minify: true, target: 'es202
 
 await build({ ...common, entryPoints: ['polyfill/declarative-push-sw.ts'], format: 'iife', outfile: 'dist/polyfill/declarative-push-sw.js' });
 await build({ ...common, entryPoints: ['polyfill/install-declarative-push.ts'], format: 'esm', outfile: 'dist/polyfill/install-declarative-push.js' });
+// The page helper (subscribe/unsubscribe), one ES module served by `dwp serve` at /dwp-page.js.
+await build({ ...common, entryPoints: ['polyfill/page/index.ts'], format: 'esm', outfile: 'dist/polyfill/dwp-page.js' });

@@ -1,0 +1,140 @@
+// The demo page: wires the page helper (/dwp-page.js) and the panels together. Everything that can be
+// tested without a browser lives in the imported modules.
+import { callServer, currentSubscription, locatePointer, parsePushPayload, subscribe, unsubscribe } from '/dwp-page.js';
+import { lineGutter } from './line-gutter.js';
+import { liveLint, moveCaret, renderFindings, renderLintUnavailable } from './lint-panel.js';
+import { renderPreview } from './preview.js';
+import { renderProgress, watchBroadcast } from './progress.js';
+import { starterMessage } from './starter-message.js';
+
+const SERVER = ''; // dwp serve serves this page: the API is on the same origin
+const SCOPE = '/';
+const SW_URL = '/sw.js';
+const $ = (id) => document.getElementById(id);
+
+// --- The server banner: shown while the API cannot be reached, hidden on the next answer from it.
+function noteServer(error) {
+  if (!error || error.code === 'server-unreachable' || error.code === 'server-error') {
+    $('server-banner').hidden = error?.code !== 'server-unreachable';
+  }
+  return error;
+}
+const api = (path, request) => callServer(SERVER, path, request).then((answer) => (noteServer(null), answer), (e) => Promise.reject(noteServer(e)));
+api('/api/vapid-public-key').catch(() => {});
+
+// --- The service worker (the polyfill plus a legacy handler), registered on load.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register(SW_URL, { scope: SCOPE }).catch((e) => showStatus('subscription-status', `Service worker not registered: ${e.message}`, 'error'));
+}
+
+function showStatus(id, text, tone = 'info') {
+  const node = $(id);
+  node.textContent = text;
+  node.dataset.tone = tone;
+}
+
+// --- Subscription. The channel is this browser's own, so "send to me" reaches only it.
+const channel = localStorage.getItem('dwp-demo-channel') ?? `me-${crypto.randomUUID().slice(0, 8)}`;
+localStorage.setItem('dwp-demo-channel', channel);
+for (const node of document.querySelectorAll('.my-channel')) node.textContent = channel;
+
+function showSubscribed(mode) {
+  $('subscribe').disabled = Boolean(mode);
+  $('unsubscribe').disabled = !mode;
+  showStatus(
+    'subscription-status',
+    mode ? `Subscribed (${mode === 'native' ? 'native declarative push' : 'through the polyfill’s service worker'}).` : 'Not subscribed.',
+    mode ? 'ok' : 'info',
+  );
+}
+
+async function whileBusy(button, work) {
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  const error = await work().then(() => null, noteServer);
+  button.removeAttribute('aria-busy');
+  showSubscribed((await currentSubscription({ scope: SCOPE }).catch(() => null))?.mode);
+  if (error) showStatus('subscription-status', error.message, 'error');
+}
+
+// subscribe() asks for permission, so it runs straight from the click (a user gesture).
+$('subscribe').addEventListener('click', (event) =>
+  whileBusy(event.currentTarget, () => subscribe({ serverUrl: SERVER, channels: [channel], swUrl: SW_URL, scope: SCOPE })),
+);
+$('unsubscribe').addEventListener('click', (event) => whileBusy(event.currentTarget, () => unsubscribe({ serverUrl: SERVER, scope: SCOPE })));
+currentSubscription({ scope: SCOPE }).then((current) => showSubscribed(current?.mode), () => showSubscribed(null));
+
+// --- The editor: the preview follows every keystroke (local parser), lint follows the server.
+const editor = $('editor');
+editor.value = starterMessage(location.origin);
+const readOptions = { baseURL: new URL(SCOPE, location.href).href, maxActions: globalThis.Notification?.maxActions };
+const gutter = lineGutter(editor, $('gutter'));
+const preview = () => renderPreview($('preview'), parsePushPayload(editor.value, readOptions));
+editor.addEventListener('input', preview);
+preview();
+
+const lint = liveLint({
+  editor,
+  lint: (text) => api('/api/lint', { body: { message: text, profile: $('profile').value } }),
+  onResult: (text, result) =>
+    gutter.mark(renderFindings($('findings'), $('lint-summary'), { text, result, locate: locatePointer, onSelect: (position) => moveCaret(editor, position) })),
+  onError: (error) => {
+    gutter.mark([]);
+    renderLintUnavailable($('findings'), $('lint-summary'), error.code === 'server-unreachable' ? 'Lint needs the server, which is unreachable.' : error.message);
+  },
+});
+$('profile').addEventListener('change', () => lint.run());
+lint.run();
+
+// --- Sending. The admin token stays in this tab only (sessionStorage).
+const token = $('admin-token');
+token.value = sessionStorage.getItem('dwp-admin-token') ?? '';
+token.addEventListener('input', () => sessionStorage.setItem('dwp-admin-token', token.value));
+
+/** The editor's JSON as an object; text that is not JSON goes as it is (a legacy push, shown by sw.js). */
+function outgoingMessage() {
+  try {
+    return JSON.parse(editor.value);
+  } catch {
+    return editor.value;
+  }
+}
+
+async function send(form, target) {
+  const button = form.querySelector('button');
+  button.disabled = true;
+  $('progress').replaceChildren();
+  showStatus('send-status', target ? `Sending to channel “${target}”…` : 'Broadcasting to every subscriber…');
+  try {
+    const body = target ? { message: outgoingMessage(), channel: target } : { message: outgoingMessage() };
+    const { id } = await api('/api/notifications', { body, token: token.value });
+    const job = await watchBroadcast({
+      id,
+      status: (jobId) => api(`/api/notifications/${encodeURIComponent(jobId)}`, { token: token.value }),
+      onUpdate: (update) => renderProgress($('progress'), update),
+    });
+    // The progress panel says how it ended; the status line only adds what went wrong.
+    const ending = { done: '', failed: `Notification ${id} failed.` }[job.status] ?? `Stopped watching notification ${id} (still ${job.status}).`;
+    showStatus('send-status', ending, 'error');
+  } catch (error) {
+    const refused = error.status === 401 || error.status === 403;
+    showStatus('send-status', refused ? 'The admin token was refused: copy it from dwp serve’s output.' : error.message, 'error');
+  } finally {
+    button.disabled = false;
+  }
+}
+
+$('send-to-me').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  // Nobody listens on this browser's channel until it subscribes: say so instead of sending to no one.
+  if (!(await currentSubscription({ scope: SCOPE }).catch(() => null))) {
+    showStatus('send-status', 'Subscribe this browser first (step 1).', 'error');
+    return;
+  }
+  send(form, channel);
+});
+$('broadcast').addEventListener('submit', (event) => {
+  event.preventDefault();
+  send(event.currentTarget, $('broadcast-channel').value.trim());
+});
