@@ -1,15 +1,22 @@
-import { styleText } from 'node:util';
 import type { Severity } from '../src/finding.js';
 import type { FileReport } from './lint-file.js';
 
-const SEVERITY_STYLE: Record<Severity, Parameters<typeof styleText>[0]> = { error: 'red', warning: 'yellow', info: 'cyan' };
+/**
+ * ANSI SGR codes, written directly: the caller has already decided on colour (a TTY, no NO_COLOR),
+ * and node:util's styleText second-guesses that from TERM and CI variables on some Node versions.
+ */
+const STYLES = { red: [31, 39], yellow: [33, 39], cyan: [36, 39], green: [32, 39], dim: [2, 22] } as const;
+type Style = keyof typeof STYLES;
+const styleText = (style: Style, text: string) => `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m`;
+
+const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', info: 'cyan' };
 
 /**
  * Compiler-style lines, `file:line:column  severity  code  message`, each followed by its hint,
  * then one summary line. Colour only when asked (the caller checks for a TTY).
  */
 export function formatText(reports: readonly FileReport[], color: boolean): string {
-  const paint = (style: Parameters<typeof styleText>[0], text: string) => (color ? styleText(style, text) : text);
+  const paint = (style: Style, text: string) => (color ? styleText(style, text) : text);
   const lines: string[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const report of reports) {
