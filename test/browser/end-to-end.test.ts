@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { describeInChromium, launchChromium, PushDelivery, registerServiceWorker, type Chromium } from '../support/chromium.js';
 import { FakeNotificationServer } from '../support/fake-notification-server.js';
 import type { MockSubscription, Received } from '../support/mock-push-service.js';
-import { ADMIN_TOKEN } from '../support/push-server-harness.js';
+import { ADMIN_TOKEN, readVapidHeader } from '../support/push-server-harness.js';
 import { spawnServer, useServerFixtures, waitFor, type ServerProcess } from '../support/spawn-server.js';
 import { startTestSite, type TestSite } from '../support/test-site.js';
 
@@ -104,9 +104,12 @@ describeInChromium('end to end: dwp serve, a push service, the polyfill in Chrom
     expect(finished).toMatchObject({ status: 'done', total: 1, sent: 1 });
     const arrived = fixtures.mock.received(subscriber.id).slice(before);
     expect(arrived).toHaveLength(1);
-    expect(arrived[0]!.headers['content-encoding']).toBe('aes128gcm');
-    expect(arrived[0]!.payload).not.toBeNull(); // it decrypted with the subscription's keys
-    return arrived[0]!;
+    const [received] = arrived as [Received];
+    expect(received.headers['content-encoding']).toBe('aes128gcm');
+    expect(received.payload).not.toBeNull(); // it decrypted with the subscription's keys
+    const { publicKey } = (await (await api('GET', '/api/vapid-public-key')).json()) as { publicKey: string };
+    expect(readVapidHeader(received.headers.authorization)).toMatchObject({ key: publicKey, claims: { aud: fixtures.mock.origin } });
+    return received;
   }
 
   /** What a declarative broadcast put on the wire, checked, as plaintext and parsed. */
@@ -126,7 +129,7 @@ describeInChromium('end to end: dwp serve, a push service, the polyfill in Chrom
     const opened = chromium.context.waitForEvent('page', { timeout: 5000 });
     dbus.click(notification.id, key);
     const page = await opened;
-    await page.waitForURL(expected);
+    await page.waitForURL(expected, { timeout: 5000 });
     expect(await shown()).toEqual([]); // a click closes it
   }
 
