@@ -63,14 +63,18 @@ describeInChromium('demo page in Chromium, served by dwp serve', () => {
     expect(server.channelsOf(mine.subscription.endpoint)).toBeNull();
   });
 
-  it('live lint lists a finding with its line number, and clicking it moves the caret there', async () => {
-    const message = '{\n  "web_push": 8030,\n  "notification": {\n    "title": 42,\n    "navigate": "https://example.com/"\n  }\n}\n';
+  it('live lint lists findings with their line numbers, and clicking one moves the caret there', async () => {
+    const message = '{\n  "web_push": 8030,\n  "notification": {\n    "title": 42,\n    "navigate": "/x"\n  }\n}\n';
     await page.locator('#editor').fill(message);
     const finding = page.locator('.finding', { hasText: 'title-not-a-string' });
     // The server's findings carry JSON Pointers, not positions: the page locates /notification/title.
     await expect.poll(() => finding.locator('.finding-location').textContent(), { timeout: 5000 }).toBe('line 4, col 5');
-    expect(await finding.locator('.finding-message').textContent()).toBe('`notification.title` is a number, not a string');
-    expect(await text('#lint-summary')).toMatch(/^1 error/);
+    expect(await finding.locator('.finding-message').textContent()).toBe('notification.title is a number, not a string');
+    expect(await text('#lint-summary')).toMatch(/^2 errors/);
+    // Relative URLs are explained against this page's scope, not a placeholder origin.
+    const relative = page.locator('.finding', { hasText: 'url-relative' });
+    expect(await relative.locator('.finding-location').textContent()).toBe('line 5, col 5');
+    expect(await relative.locator('.finding-hint').textContent()).toContain(`"${server.url}/x"`);
     await finding.click();
     expect(await page.locator('#editor').evaluate((e: HTMLTextAreaElement) => e.selectionStart)).toBe(message.indexOf('"title"'));
   });
