@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { describeInChromium, launchBrowser, stubPushManager } from '../support/chromium.js';
+import { describeInChromium, launchBrowser, PushDelivery, stubPushManager } from '../support/chromium.js';
 import { ADMIN_TOKEN, startDemoServer, type DemoServer } from '../support/demo-server.js';
 import { startMockPushService, type MockPushService, type MockSubscription } from '../support/mock-push-service.js';
 
@@ -98,7 +98,7 @@ describeInChromium('demo page in Chromium, served by dwp serve', () => {
     await expect.poll(() => text('#send-status'), { timeout: 5000 }).toMatch(/^The admin token was refused/);
   });
 
-  it('send to me asks to subscribe first, then the server pushes the editor’s message, in its portable form, to this browser only', async () => {
+  it('send to me asks to subscribe first, then the server pushes the editor’s message, in its portable form, to this browser only, and the demo’s sw.js shows it', async () => {
     const bystander = await otherSubscriber([]); // in no channel: a "send to me" must not reach it
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Send to me' }).click();
@@ -120,6 +120,12 @@ describeInChromium('demo page in Chromium, served by dwp serve', () => {
     // The portable form: a digit-string badge becomes a number, at top level and in notification.
     expect(JSON.parse(received!.payload!)).toEqual({ ...message, app_badge: 3, notification: { ...message.notification, app_badge: 3 } });
     expect(push.received(bystander.id)).toHaveLength(0);
+
+    // What the push service would hand this browser, delivered to the demo's /sw.js: the polyfill shows it.
+    const delivery = await PushDelivery.open(context, page, server.url);
+    await delivery.push(received!.payload!);
+    const shown = await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => [n.title, n.body]));
+    expect(shown).toEqual([[message.notification.title, message.notification.body]]);
   });
 
   it('broadcast without a channel reaches every subscriber, whatever channels they joined', async () => {
