@@ -23,13 +23,12 @@ describeInChromium('demo page in Chromium, served by dwp serve', () => {
   const startServer = () => startDemoServer({ allowPushOrigin: push.origin });
   const text = (selector: string) => page.locator(selector).textContent();
   const subscribeButton = () => page.getByRole('button', { name: 'Subscribe', exact: true });
-  /** Another subscriber, stored through the API as a second browser would. */
+  /** `POST` or `DELETE /api/subscriptions` on the server, as another browser would. */
+  const subscriptionsAPI = (method: 'POST' | 'DELETE', body: unknown) =>
+    fetch(`${server.url}/api/subscriptions`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   async function otherSubscriber(channels: string[]): Promise<MockSubscription> {
     const other = push.subscribe();
-    const answer = await fetch(`${server.url}/api/subscriptions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subscription: other.subscription, channels }),
-    });
-    expect(answer.status).toBe(201);
+    expect((await subscriptionsAPI('POST', { subscription: other.subscription, channels })).status).toBe(201);
     return other;
   }
 
@@ -61,6 +60,15 @@ describeInChromium('demo page in Chromium, served by dwp serve', () => {
     await page.getByRole('button', { name: 'Unsubscribe' }).click();
     await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toBe('Not subscribed.');
     expect(server.channelsOf(mine.subscription.endpoint)).toBeNull();
+  });
+
+  it('unsubscribe also completes when the server already forgot the subscription (a push service said it is gone)', async () => {
+    await subscribeButton().click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed/);
+    expect((await subscriptionsAPI('DELETE', { endpoint: mine.subscription.endpoint })).status).toBe(204);
+    await page.getByRole('button', { name: 'Unsubscribe' }).click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toBe('Not subscribed.');
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).pushManager.getSubscription())).toBeNull();
   });
 
   it('live lint lists findings with their line numbers, and clicking one moves the caret there', async () => {

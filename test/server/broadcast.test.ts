@@ -65,7 +65,7 @@ describe('broadcasts', () => {
     const status = await broadcast(h, { message: JSON.stringify(message, null, 2) });
     expect(status).toMatchObject({ status: 'done', total: 2, sent: 2 });
     for (const { id } of [news!, none!]) {
-      expect(mock.received(id).map((r) => JSON.parse(r.payload!) as unknown)).toEqual([toPortableMessage(message as StandardMessageJSON)]);
+      expect(mock.received(id).map((r) => JSON.parse(r.payload!) as unknown)).toEqual([toPortableMessage(message as unknown as StandardMessageJSON)]);
     }
   });
 
