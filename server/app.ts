@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { describeFinding } from '../src/describe-finding.js';
-import { lintPayload, lintValue } from '../src/lint-message.js';
+import { DEFAULT_LINT_BASE_URL, lintPayload, lintValue } from '../src/lint-message.js';
 import { isAdminAuthorization } from './admin-token.js';
 import { apiError, inputError, readJsonObject } from './api-error.js';
 import type { BroadcastEngine } from './broadcast-engine.js';
@@ -92,10 +92,14 @@ export function createApp(options: AppOptions): Hono {
 
   app.post('/api/lint', limit(MESSAGE_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
-    if (!body || !('message' in body)) return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"message": ..., "profile"?: "spec" | "portable"}');
+    if (!body || !('message' in body)) return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"message": ..., "profile"?: "spec" | "portable", "baseURL"?: "https://..."}');
     const profile = body.profile ?? 'portable';
     if (profile !== 'spec' && profile !== 'portable') return apiError(c, 400, 'invalid-option', 'profile must be "spec" or "portable"', { option: 'profile' });
-    const result = typeof body.message === 'string' ? lintPayload(body.message, { profile }) : lintValue(body.message, { profile });
+    // The page's subscription scope: relative URLs are explained against it, not a placeholder origin.
+    const baseURL = body.baseURL ?? DEFAULT_LINT_BASE_URL;
+    if (typeof baseURL !== 'string' || !URL.canParse(baseURL)) return apiError(c, 400, 'invalid-option', 'baseURL must be an absolute URL', { option: 'baseURL' });
+    const lintOptions = { profile, baseURL } as const;
+    const result = typeof body.message === 'string' ? lintPayload(body.message, lintOptions) : lintValue(body.message, lintOptions);
     return c.json({ ...result, findings: result.findings.map((f) => ({ ...f, ...describeFinding(f) })) });
   });
 

@@ -75,7 +75,7 @@ preview();
 
 const lint = liveLint({
   editor,
-  lint: (text) => api('/api/lint', { body: { message: text, profile: $('profile').value } }),
+  lint: (text) => api('/api/lint', { body: { message: text, profile: $('profile').value, baseURL: readOptions.baseURL } }),
   onResult: (text, result) =>
     gutter.mark(renderFindings($('findings'), $('lint-summary'), { text, result, locate: locatePointer, onSelect: (position) => moveCaret(editor, position) })),
   onError: (error) => {
@@ -91,22 +91,15 @@ const token = $('admin-token');
 token.value = sessionStorage.getItem('dwp-admin-token') ?? '';
 token.addEventListener('input', () => sessionStorage.setItem('dwp-admin-token', token.value));
 
-/** The editor's JSON as an object; text that is not JSON goes as it is (a legacy push, shown by sw.js). */
-function outgoingMessage() {
-  try {
-    return JSON.parse(editor.value);
-  } catch {
-    return editor.value;
-  }
-}
-
 async function send(form, target) {
   const button = form.querySelector('button');
   button.disabled = true;
   $('progress').replaceChildren();
   showStatus('send-status', target ? `Sending to channel “${target}”…` : 'Broadcasting to every subscriber…');
   try {
-    const body = target ? { message: outgoingMessage(), channel: target } : { message: outgoingMessage() };
+    // The editor's text as it is: the server checks exactly the text that lint checked, and refuses
+    // one that is not a valid declarative message (it never sends legacy pushes).
+    const body = target ? { message: editor.value, channel: target } : { message: editor.value };
     const { id } = await api('/api/notifications', { body, token: token.value });
     const job = await watchBroadcast({
       id,

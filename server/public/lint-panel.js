@@ -53,12 +53,20 @@ function findingItem(finding, onSelect) {
   const button = el('button', { type: 'button', className: `finding finding--${finding.severity}` }, [
     el('span', { className: 'finding-severity' }, finding.severity),
     el('span', { className: 'finding-location' }, `line ${line}, col ${column}`),
-    el('span', { className: 'finding-message' }, finding.message),
+    el('span', { className: 'finding-message' }, withCode(finding.message)),
     el('code', { className: 'finding-code' }, finding.code),
-    finding.hint ? el('span', { className: 'finding-hint' }, finding.hint) : [],
+    finding.hint ? el('span', { className: 'finding-hint' }, withCode(finding.hint)) : [],
   ]);
   button.addEventListener('click', () => onSelect(finding.position));
   return el('li', {}, [button]);
+}
+
+/**
+ * The server's prose marks member names and values with backticks (src/describe-finding.ts): they
+ * become `<code>` elements, as text (never HTML). An unpaired backtick stays as it is.
+ */
+export function withCode(text) {
+  return text.split(/`([^`]+)`/).map((part, i) => (i % 2 ? el('code', {}, part) : part)).filter((part) => part !== '');
 }
 
 /** Shows why there is no lint (e.g. the server is down) without losing the last findings' place. */

@@ -37,8 +37,17 @@ export function renderProgress(container, job) {
     ['pending', job.pending],
   ].map(([name, n]) => el('li', { className: `count count--${name}` }, [el('strong', {}, String(n)), ` ${name}`]));
   container.replaceChildren(
-    el('p', { className: `job-status job-status--${job.status}` }, `Notification ${job.id}: ${job.status}, ${finished} of ${job.total} handled`),
+    el('p', { className: `job-status job-status--${job.status}` }, [
+      'Notification ',
+      el('code', { className: 'job-id', title: job.id }, shortId(job.id)),
+      `: ${job.status}, ${finished} of ${job.total} handled`,
+    ]),
     bar,
     el('ul', { className: 'counts' }, counts),
   );
+}
+
+/** dwp serve's ids are UUIDs: their first 8 hex digits tell broadcasts apart on one page (the whole id is the tooltip). */
+function shortId(id) {
+  return /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? id.slice(0, 8) : id;
 }

@@ -1,72 +1,90 @@
 /**
- * The demo page in a real Chromium: subscribe flow (push service stubbed), live lint with line
- * numbers, the preview, and sending with progress. Needs Debian's chromium: in CI a missing browser
- * fails the run (.ci/run installs it); elsewhere the suite is skipped with the reason.
+ * The demo page in a real Chromium, served by the real `dwp serve` (its own process, SQLite file and
+ * the built polyfill) that pushes to a loopback test push service. `pushManager.subscribe` is stubbed
+ * (headless Chromium reaches no push service) with a subscription on that test service, whose keys
+ * let it decrypt what the server sends. Needs Debian's chromium: in CI a missing browser fails the
+ * run (.ci/run installs it); elsewhere the suite is skipped with the reason.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium, STUB_PUSH_SERVICE } from './demo-page/chromium.js';
-import { ADMIN_TOKEN, startStandInApi, type StandIn } from './demo-page/stand-in-api.js';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { describeInChromium, launchBrowser, PushDelivery, stubPushManager } from '../support/chromium.js';
+import { ADMIN_TOKEN, startDemoServer, type DemoServer } from '../support/demo-server.js';
+import { startMockPushService, type MockPushService, type MockSubscription } from '../support/mock-push-service.js';
 
-/**
- * The one function to swap at merge: start the server that serves the demo page and the API.
- * Today a stand-in; with the real server, start `dwp serve`'s app on a loopback port instead
- * (and read subscriptions/notifications from its database).
- */
-async function startDemoServer(): Promise<StandIn> {
-  return startStandInApi();
-}
-
-if (process.env.CI && !hasChromium) {
-  it('has Chromium installed (CI needs it for the demo page test)', () => {
-    expect.fail('/usr/bin/chromium is missing: install the Debian package chromium');
-  });
-}
-
-describe.skipIf(!hasChromium)('demo page in Chromium', () => {
-  let server: StandIn;
+describeInChromium('demo page in Chromium, served by dwp serve', () => {
+  let push: MockPushService;
+  let server: DemoServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  /** This test's browser subscription: an endpoint on the test push service. */
+  let mine: MockSubscription;
+
+  const startServer = () => startDemoServer({ allowPushOrigin: push.origin });
+  const text = (selector: string) => page.locator(selector).textContent();
+  const subscribeButton = () => page.getByRole('button', { name: 'Subscribe', exact: true });
+  /** `POST` or `DELETE /api/subscriptions` on the server, as another browser would. */
+  const subscriptionsAPI = (method: 'POST' | 'DELETE', body: unknown) =>
+    fetch(`${server.url}/api/subscriptions`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  async function otherSubscriber(channels: string[]): Promise<MockSubscription> {
+    const other = push.subscribe();
+    expect((await subscriptionsAPI('POST', { subscription: other.subscription, channels })).status).toBe(201);
+    return other;
+  }
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startDemoServer(), launchChromium()]);
-  });
+    push = await startMockPushService();
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await push?.close();
   });
   beforeEach(async () => {
+    mine = push.subscribe();
     context = await browser.newContext();
     await context.grantPermissions(['notifications'], { origin: server.url });
-    await context.addInitScript(STUB_PUSH_SERVICE);
+    await context.addInitScript(stubPushManager(mine.subscription));
     page = await context.newPage();
     await page.goto(server.url);
   });
   afterEach(() => context.close());
 
-  it('subscribe posts the subscription with this browser’s channel; unsubscribe deletes it', async () => {
-    await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
-    await expect.poll(() => page.locator('#subscription-status').textContent(), { timeout: 5000 }).toMatch(/^Subscribed \(through the polyfill/);
+  it('subscribe stores the subscription with this browser’s channel on the server; unsubscribe deletes it', async () => {
+    await subscribeButton().click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed \(through the polyfill/);
     const channel = await page.evaluate(() => localStorage.getItem('dwp-demo-channel'));
-    expect(channel).toMatch(/^me-/);
-    expect(server.subscriptions.at(-1)).toEqual({
-      subscription: { endpoint: 'https://push.invalid/send/demo-page-test', expirationTime: null, keys: expect.objectContaining({ auth: 'tBHItJI5svbpez7KI4CCXg' }) },
-      channels: [channel],
-    });
+    expect(channel).toMatch(/^me-[0-9a-f]{8}$/);
+    expect(server.channelsOf(mine.subscription.endpoint)).toEqual([channel]);
     await page.getByRole('button', { name: 'Unsubscribe' }).click();
-    await expect.poll(() => page.locator('#subscription-status').textContent(), { timeout: 5000 }).toBe('Not subscribed.');
-    expect(server.deletions.at(-1)).toEqual({ endpoint: 'https://push.invalid/send/demo-page-test' });
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toBe('Not subscribed.');
+    expect(server.channelsOf(mine.subscription.endpoint)).toBeNull();
   });
 
-  it('live lint lists a finding with its line number, and clicking it moves the caret there', async () => {
-    const text = '{\n  "web_push": 8030,\n  "notification": {\n    "title": 42,\n    "navigate": "https://example.com/"\n  }\n}\n';
-    await page.locator('#editor').fill(text);
+  it('unsubscribe also completes when the server already forgot the subscription (a push service said it is gone)', async () => {
+    await subscribeButton().click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed/);
+    expect((await subscriptionsAPI('DELETE', { endpoint: mine.subscription.endpoint })).status).toBe(204);
+    await page.getByRole('button', { name: 'Unsubscribe' }).click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toBe('Not subscribed.');
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).pushManager.getSubscription())).toBeNull();
+  });
+
+  it('live lint lists findings with their line numbers, and clicking one moves the caret there', async () => {
+    const message = '{\n  "web_push": 8030,\n  "notification": {\n    "title": 42,\n    "navigate": "/x"\n  }\n}\n';
+    await page.locator('#editor').fill(message);
     const finding = page.locator('.finding', { hasText: 'title-not-a-string' });
+    // The server's findings carry JSON Pointers, not positions: the page locates /notification/title.
     await expect.poll(() => finding.locator('.finding-location').textContent(), { timeout: 5000 }).toBe('line 4, col 5');
-    expect(await page.locator('#lint-summary').textContent()).toMatch(/^1 error/);
+    expect(await finding.locator('.finding-message').textContent()).toBe('notification.title is a number, not a string');
+    expect(await text('#lint-summary')).toMatch(/^2 errors/);
+    // Relative URLs are explained against this page's scope, not a placeholder origin.
+    const relative = page.locator('.finding', { hasText: 'url-relative' });
+    expect(await relative.locator('.finding-location').textContent()).toBe('line 5, col 5');
+    expect(await relative.locator('.finding-hint').textContent()).toContain(`"${server.url}/x"`);
     await finding.click();
-    expect(await page.locator('#editor').evaluate((e: HTMLTextAreaElement) => e.selectionStart)).toBe(text.indexOf('"title"'));
+    expect(await page.locator('#editor').evaluate((e: HTMLTextAreaElement) => e.selectionStart)).toBe(message.indexOf('"title"'));
   });
 
   it('the preview shows the title, body, actions and where each click goes', async () => {
@@ -83,45 +101,86 @@ describe.skipIf(!hasChromium)('demo page in Chromium', () => {
   });
 
   it('a wrong admin token is reported', async () => {
-    await page.getByLabel('Admin token').fill('wrong');
+    await page.getByLabel('Admin token').fill('wrong-token-wrong-token');
     await page.getByRole('button', { name: 'Broadcast' }).click();
-    await expect.poll(() => page.locator('#send-status').textContent(), { timeout: 5000 }).toMatch(/^The admin token was refused/);
+    await expect.poll(() => text('#send-status'), { timeout: 5000 }).toMatch(/^The admin token was refused/);
   });
 
-  it('send to me asks to subscribe first, then posts the message to this browser’s channel and follows its progress to done', async () => {
+  it('send to me asks to subscribe first, then the server pushes the editor’s message, in its portable form, to this browser only, and the demo’s sw.js shows it', async () => {
+    const bystander = await otherSubscriber([]); // in no channel: a "send to me" must not reach it
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Send to me' }).click();
-    await expect.poll(() => page.locator('#send-status').textContent(), { timeout: 5000 }).toBe('Subscribe this browser first (step 1).');
-    const sent = server.notifications.length;
-    await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
-    await expect.poll(() => page.locator('#subscription-status').textContent(), { timeout: 5000 }).toMatch(/^Subscribed/);
+    await expect.poll(() => text('#send-status'), { timeout: 5000 }).toBe('Subscribe this browser first (step 1).');
+    await subscribeButton().click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed/);
+
+    const message = {
+      web_push: 8030,
+      notification: { title: 'Sent from the demo', body: 'Through dwp serve', navigate: `${server.url}/orders/4417`, app_badge: '3' },
+    };
+    await page.locator('#editor').fill(JSON.stringify(message, null, 2));
     await page.getByRole('button', { name: 'Send to me' }).click();
-    await expect.poll(() => page.locator('.job-status').textContent(), { timeout: 5000 }).toMatch(/: done, 3 of 3 handled$/);
-    const channel = await page.evaluate(() => localStorage.getItem('dwp-demo-channel'));
-    expect(server.notifications).toHaveLength(sent + 1);
-    expect(server.notifications.at(-1)).toMatchObject({ channel, message: { web_push: 8030, notification: { title: 'Your order has shipped' } } });
+    await expect.poll(() => text('.job-status'), { timeout: 10_000 }).toMatch(/^Notification [\w-]+: done, 1 of 1 handled$/);
+    expect(await page.locator('.count--sent strong').textContent()).toBe('1');
+
+    const [received, ...more] = push.received(mine.id);
+    expect(more).toHaveLength(0);
+    // The portable form: a digit-string badge becomes a number, at top level and in notification.
+    expect(JSON.parse(received!.payload!)).toEqual({ ...message, app_badge: 3, notification: { ...message.notification, app_badge: 3 } });
+    expect(push.received(bystander.id)).toHaveLength(0);
+
+    // What the push service would hand this browser, delivered to the demo's /sw.js: the polyfill shows it.
+    const delivery = await PushDelivery.open(context, page, server.url);
+    await delivery.push(received!.payload!);
+    const shown = await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => [n.title, n.body]));
+    expect(shown).toEqual([[message.notification.title, message.notification.body]]);
+  });
+
+  it('broadcast without a channel reaches every subscriber, whatever channels they joined', async () => {
+    const other = await otherSubscriber(['news']);
+    await subscribeButton().click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed/);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Broadcast' }).click();
+    await expect.poll(() => text('.job-status'), { timeout: 10_000 }).toMatch(/: done, (\d+) of \1 handled$/);
+    const editor = JSON.parse(await page.locator('#editor').inputValue()) as unknown;
+    for (const id of [mine.id, other.id]) {
+      expect(push.received(id).map((r) => JSON.parse(r.payload!) as unknown)).toEqual([editor]);
+    }
+  });
+
+  it('a message the server refuses is reported with the server’s reason, and nothing is pushed', async () => {
+    await subscribeButton().click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed/);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.locator('#editor').fill('plain text, not JSON');
+    await page.getByRole('button', { name: 'Send to me' }).click();
+    await expect.poll(() => text('#send-status'), { timeout: 5000 })
+      .toBe('The push server refused the request: the message is not a valid declarative push message (json-syntax)');
+    expect(push.received(mine.id)).toHaveLength(0);
   });
 
   it('when the page helper cannot load (not served by dwp serve), the banner says so', async () => {
+    expect(await page.locator('#server-banner').isVisible()).toBe(false);
     await page.route('**/dwp-page.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
     await page.reload();
     await expect.poll(() => page.locator('#server-banner').isVisible(), { timeout: 5000 }).toBe(true);
   });
 
   it('when the server goes away, the page says so in a banner and the preview keeps working', async () => {
-    const gone = await startDemoServer();
+    const gone = await startServer();
     await context.grantPermissions(['notifications'], { origin: gone.url });
     await page.goto(gone.url);
-    await expect.poll(() => page.locator('#lint-summary').textContent(), { timeout: 5000 }).toMatch(/^Valid/);
+    await expect.poll(() => text('#lint-summary'), { timeout: 5000 }).toMatch(/^Valid/);
     expect(await page.locator('#server-banner').isVisible()).toBe(false);
     await gone.close();
 
     await page.locator('#editor').fill('{"web_push": 8030, "notification": {"title": "Still here", "navigate": "/"}}');
     await expect.poll(() => page.locator('#server-banner').isVisible(), { timeout: 5000 }).toBe(true);
-    expect(await page.locator('#server-banner').textContent()).toMatch(/Server unreachable/);
-    expect(await page.locator('#lint-summary').textContent()).toBe('Lint needs the server, which is unreachable.');
-    expect(await page.locator('.notification-title').textContent()).toBe('Still here');
-    await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
-    await expect.poll(() => page.locator('#subscription-status').textContent(), { timeout: 5000 }).toMatch(/^The push server cannot be reached/);
+    expect(await text('#server-banner')).toMatch(/Server unreachable/);
+    expect(await text('#lint-summary')).toBe('Lint needs the server, which is unreachable.');
+    expect(await text('.notification-title')).toBe('Still here');
+    await subscribeButton().click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^The push server cannot be reached/);
   });
 });

@@ -73,6 +73,17 @@ describe('lint findings with line numbers', () => {
     expect(list.querySelector('img')).toBeNull();
     expect(list.querySelector('.finding-message')!.textContent).toBe(finding.message);
   });
+
+  it('backticked names and values in the server’s prose become code elements, still as text', () => {
+    const { summary, list } = panel();
+    const finding = { ...titleFinding, message: '`notification.title` is `<b>`, not a string', hint: 'an unpaired ` stays' };
+    renderFindings(list, summary, { text: TEXT, result: { valid: false, findings: [finding] }, locate: locatePointer, onSelect: () => {} });
+    const message = list.querySelector('.finding-message')!;
+    expect([...message.querySelectorAll('code')].map((c) => c.textContent)).toEqual(['notification.title', '<b>']);
+    expect(message.querySelector('b')).toBeNull();
+    expect(message.textContent).toBe('notification.title is <b>, not a string');
+    expect(list.querySelector('.finding-hint')!.textContent).toBe('an unpaired ` stays');
+  });
 });
 
 describe('liveLint', () => {

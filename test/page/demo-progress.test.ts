@@ -43,6 +43,15 @@ describe('broadcast progress', () => {
     expect([...container.querySelectorAll('.count')].map((c) => c.textContent)).toEqual(['5 sent', '1 failed', '1 gone', '3 pending']);
   });
 
+  it('shortens dwp serve’s UUID ids to their first 8 digits, keeping the whole id as the tooltip', () => {
+    document.body.innerHTML = '<div id="p"></div>';
+    const container = document.getElementById('p')!;
+    const id = 'b13c50e1-82c9-48e7-a77d-e5bb60c8ac85';
+    renderProgress(container, { ...job('done', 1, 0), id });
+    expect(container.querySelector('.job-status')!.textContent).toBe('Notification b13c50e1: done, 1 of 1 handled');
+    expect(container.querySelector<HTMLElement>('.job-id')!.title).toBe(id);
+  });
+
   it('an empty broadcast (no subscribers) that is done shows a full bar', () => {
     document.body.innerHTML = '<div id="p"></div>';
     const container = document.getElementById('p')!;

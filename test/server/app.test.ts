@@ -47,6 +47,8 @@ describe('subscriptions API', () => {
 
     expect((await h.call('DELETE', '/api/subscriptions', { endpoint: subscription.endpoint })).status).toBe(204);
     expect(h.store.countSubscriptions()).toBe(0);
+    // Deleting is idempotent: an endpoint the server does not know (any more) is already gone.
+    expect((await h.call('DELETE', '/api/subscriptions', { endpoint: subscription.endpoint })).status).toBe(204);
   });
 
   const good = () => mock.subscribe().subscription;
@@ -124,6 +126,19 @@ describe('notifications API', () => {
     expect(missing).toBeDefined();
     expect(typeof missing!.message).toBe('string');
     expect((await (await h.call('POST', '/api/lint', { message: validMessage() })).json())).toMatchObject({ valid: true });
+  });
+
+  it('lints a message given as text or as a value alike, relative URLs against the baseURL given', async () => {
+    const message = { web_push: 8030, notification: { title: 'x', navigate: '/inbox' } };
+    const findings = async (body: Record<string, unknown>) =>
+      ((await (await h.call('POST', '/api/lint', body)).json()) as { findings: { code: string; params: Record<string, unknown> }[] }).findings;
+    const asText = await findings({ message: JSON.stringify(message, null, 2), baseURL: 'http://127.0.0.1:8080/' });
+    expect(asText).toContainEqual(expect.objectContaining({ code: 'url-relative', params: { value: '/inbox', resolved: 'http://127.0.0.1:8080/inbox' } }));
+    expect(await findings({ message, baseURL: 'http://127.0.0.1:8080/' })).toEqual(asText);
+    expect(await findings({ message })).toContainEqual(expect.objectContaining({ params: { value: '/inbox', resolved: 'https://example.com/inbox' } }));
+    const bad = await h.call('POST', '/api/lint', { message, baseURL: '/relative' });
+    expect(bad.status).toBe(400);
+    expect(await errorCode(bad)).toBe('invalid-option');
   });
 });
 

@@ -57,6 +57,18 @@ describe('broadcasts', () => {
     expect(mock.received(other!.id)).toHaveLength(0);
   });
 
+  it('without a channel reaches every subscriber, in a channel or not; a message given as JSON text is sent like the value', async () => {
+    h = startHarness({ allowPushOrigins: [mock.origin] });
+    const [news] = await subscribe(h, [[{ status: 201 }]], ['news']);
+    const [none] = await subscribe(h, [[{ status: 201 }]]);
+    const message = { ...validMessage(), app_badge: '4' };
+    const status = await broadcast(h, { message: JSON.stringify(message, null, 2) });
+    expect(status).toMatchObject({ status: 'done', total: 2, sent: 2 });
+    for (const { id } of [news!, none!]) {
+      expect(mock.received(id).map((r) => JSON.parse(r.payload!) as unknown)).toEqual([toPortableMessage(message as unknown as StandardMessageJSON)]);
+    }
+  });
+
   it('deletes a subscription answered 410 or 404 and counts it gone', async () => {
     h = startHarness({ allowPushOrigins: [mock.origin] });
     const [gone410, gone404, fine] = await subscribe(h, [[{ status: 410 }], [{ status: 404 }], [{ status: 201 }]]);

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
 import { describe, it } from 'vitest';
 
 /**
@@ -9,6 +9,7 @@ import { describe, it } from 'vitest';
  * In CI (env CI set) a missing Chromium fails the tests; elsewhere they skip with a message.
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const MISSING = `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`;
 
 /**
  * `describe` for tests that need Chromium. Without it: in CI (env CI set) one test that fails and
@@ -17,14 +18,13 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  */
 export function describeInChromium(name: string, body: () => void): void {
   if (existsSync(CHROMIUM_PATH)) return describe(name, body);
-  const missing = `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`;
   if (process.env.CI) {
     describe(name, () => it('needs Chromium', () => {
-      throw new Error(`${missing}: browser tests must run in CI`);
+      throw new Error(`${MISSING}: browser tests must run in CI`);
     }));
     return;
   }
-  console.warn(`${missing}: "${name}" skipped (in CI it fails)`);
+  console.warn(`${MISSING}: "${name}" skipped (in CI it fails)`);
   describe.skip(name, body);
 }
 
@@ -40,13 +40,19 @@ export interface Chromium {
   close(): Promise<void>;
 }
 
+/** One headless browser for many incognito contexts (one per test), when no test needs trusted notification clicks. */
+export function launchBrowser(): Promise<Browser> {
+  requireChromium();
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+}
+
 /**
  * A persistent context in a fresh profile (trusted notification clicks need one), with
  * notification permission for `origin`. `dbusAddress` points Chromium at a fake notification
  * server (fake-notification-server.ts).
  */
 export async function launchChromium(options: { origin: string; dbusAddress?: string }): Promise<Chromium> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`);
+  requireChromium();
   const profile = mkdtempSync(join(tmpdir(), 'dwp-chromium-'));
   const env = { ...process.env } as Record<string, string>;
   if (options.dbusAddress) env.DBUS_SESSION_BUS_ADDRESS = options.dbusAddress;
@@ -59,6 +65,32 @@ export async function launchChromium(options: { origin: string; dbusAddress?: st
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(MISSING);
+}
+
+/**
+ * An init script standing in for the browser's push service, which headless Chromium cannot reach
+ * (`subscribe` rejects or never settles): `subscribe` resolves to `subscription` (an endpoint and
+ * keys of a test push service, which can decrypt what is sent to it), `getSubscription` returns it
+ * until `unsubscribe`. The state lives in the document: a reload forgets it.
+ */
+export function stubPushManager(subscription: { endpoint: string; keys: { p256dh: string; auth: string } }): string {
+  return `(() => {
+  const { endpoint, keys } = ${JSON.stringify(subscription)};
+  let current = null;
+  PushManager.prototype.subscribe = async function (options) {
+    current = {
+      endpoint, expirationTime: null, options,
+      toJSON: () => ({ endpoint, expirationTime: null, keys }),
+      unsubscribe: async () => { current = null; return true; },
+    };
+    return current;
+  };
+  PushManager.prototype.getSubscription = async function () { return current; };
+})();`;
 }
 
 /** Opens `url`, registers `script` with scope `/`, and waits until the page is controlled. */
