@@ -21,9 +21,6 @@ export const MAX_NESTING_DEPTH = 128;
 /** The media type of the 2023 explainer's disposition, still sent by our server (spec-notes.md#content-type). */
 export const NOTIFICATION_JSON_MEDIA_TYPE = 'application/notification+json';
 
-/** 2^64 - 1, the top of the "64-bit unsigned integer" range (w3c/push-api PR #402 for app_badge). */
-export const U64_MAX = 18446744073709551615;
-
 /** WebKit reads numbers with `static_cast<int>` (WTF JSONValues.cpp), so a portable app badge stays at most 2^31 - 1. */
 export const SAFARI_INT_MAX = 2147483647;
 

@@ -23,8 +23,3 @@ function lonelySurrogate(ch: string, offset: number, whole: string): string {
   const paired = code < 0xdc00 ? next >= 0xdc00 && next <= 0xdfff : prev >= 0xd800 && prev < 0xdc00;
   return paired ? ch : '\uFFFD';
 }
-
-/** True when the string names a scheme, i.e. it parses without a base URL. */
-export function isAbsoluteURL(value: string): boolean {
-  return parseURL(value, undefined) !== null;
-}

@@ -218,7 +218,7 @@ describeInChromium('end to end: dwp serve, a push service, the polyfill in Chrom
     const request = webpush.generateRequestDetails(subscriber.subscription, legacy, {
       vapidDetails: { subject: 'mailto:ops@example.com', ...webpush.generateVAPIDKeys() },
     });
-    const answer = await fetch(request.endpoint, { method: request.method, headers: request.headers, body: request.body! });
+    const answer = await fetch(request.endpoint, { method: request.method, headers: request.headers, body: new Uint8Array(request.body as Buffer) });
     expect(answer.status).toBe(201);
     const [received] = fixtures.mock.received(subscriber.id).slice(before);
     expect(received!.headers['content-encoding']).toBe('aes128gcm');

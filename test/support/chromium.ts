@@ -17,7 +17,10 @@ const MISSING = `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromiu
  * a message.
  */
 export function describeInChromium(name: string, body: () => void): void {
-  if (existsSync(CHROMIUM_PATH)) return describe(name, body);
+  if (existsSync(CHROMIUM_PATH)) {
+    describe(name, body);
+    return;
+  }
   if (process.env.CI) {
     describe(name, () => it('needs Chromium', () => {
       throw new Error(`${MISSING}: browser tests must run in CI`);
