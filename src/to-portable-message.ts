@@ -13,7 +13,7 @@ export interface PortableOptions {
 const URL_MEMBERS = ['navigate', 'icon', 'image', 'badge'] as const;
 
 /**
- * The form every shipping browser reads (spec-notes.md#push-server, spec-digest section 6): the
+ * The form every shipping browser reads (spec-notes.md#push-server, #decisions): the
  * standard shape with `web_push` the integer 8030, absolute URLs, and `mutable` and `app_badge`
  * both at top level (the standard, w3c/push-api PR #402) and inside `notification` (Safari 18.x).
  * Takes a message already checked by the linter (standard, or explainer converted here); returns a

@@ -21,7 +21,7 @@ const SITE_SW = new URL('./fixtures/end-to-end-site-sw.js', import.meta.url);
 
 // The test's scaffolding, prepended to the site's worker: it takes control at once (the harness
 // waits for that), and, before the polyfill binds the Badging API, records badge calls, which have
-// no visible effect in headless Chromium (testing notes, "badge").
+// no visible effect in headless Chromium.
 const SCAFFOLD = `self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 self.badgeCalls = [];
@@ -53,7 +53,7 @@ describeInChromium('end to end: dwp serve, a push service, the polyfill in Chrom
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
-  /** Read once, after the push event completed (testing notes, pitfall 1). */
+  /** Read once, after the push event completed: polling while a `showNotification()` is in flight makes Chromium drop it. */
   const shown = () => worker.evaluate(async () => (await (globalThis as unknown as SiteScope).registration.getNotifications()).map((n) => ({
     title: n.title, body: n.body, tag: n.tag, data: n.data,
     actions: n.actions.map(({ action, title }) => ({ action, title })),

@@ -5,7 +5,7 @@ import { withTimeout } from './chromium.js';
 /**
  * A fake desktop notification server (org.freedesktop.Notifications) on a private D-Bus session
  * bus. Chromium on Linux hands notifications to it; `click()` makes Chromium dispatch a trusted
- * `notificationclick`, which is the only way to get one (see the testing notes in the README).
+ * `notificationclick`, which is the only way to get one in headless Chromium.
  */
 export interface DbusNotification {
   id: number;
