@@ -5,7 +5,7 @@ import { useFakeScope } from '../support/fake-service-worker-scope.js';
 
 const CLASSIC = new URL('../../dist/polyfill/declarative-push-sw.js', import.meta.url);
 const MODULE = new URL('../../dist/polyfill/install-declarative-push.js', import.meta.url);
-/** The size budget of what ships to every browser (issue: "at most 4 KB gzip"). */
+/** The size budget of what ships to every browser (spec-notes.md#size). */
 const GZIP_BUDGET = 4096;
 
 function built(url: URL): string {
