@@ -5,7 +5,7 @@ import { DEFAULT_LINT_BASE_URL } from '../src/lint-message.js';
 import { lintFile, type FileReport } from './lint-file.js';
 import { formatJson, formatText } from './lint-report.js';
 
-export const LINT_USAGE = `usage: dwp lint [options] FILE... | -
+const LINT_USAGE = `usage: dwp lint [options] FILE... | -
 
 Checks declarative push messages (Push API, and the 2023 WebKit explainer format).
 Reads each FILE as bytes; "-" reads standard input.
@@ -41,7 +41,7 @@ const PROFILES: readonly LintProfile[] = ['spec', 'portable'];
 const AS_VALUES: readonly LintAs[] = ['auto', 'standard', 'explainer'];
 const FORMATS = ['text', 'json'] as const;
 
-export function parseLintArgs(args: string[]): LintArgs {
+function parseLintArgs(args: string[]): LintArgs {
   let parsed;
   try {
     parsed = parseArgs({

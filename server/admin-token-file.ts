@@ -4,7 +4,7 @@ import { generateAdminToken, hashAdminToken } from './admin-token.js';
 import { PushError } from './push-error.js';
 import { writeSecretFile } from './vapid-keys.js';
 
-export const ADMIN_TOKEN_HASH_FILE = 'admin-token.sha256';
+const ADMIN_TOKEN_HASH_FILE = 'admin-token.sha256';
 
 export interface AdminToken {
   hash: Buffer;

@@ -5,8 +5,8 @@ import { PushError } from './push-error.js';
  * Edge, Opera...), Mozilla autopush, Apple, Windows (WNS). A host must equal an exact entry or end
  * with a suffix entry.
  */
-export const KNOWN_PUSH_HOSTS: readonly string[] = ['fcm.googleapis.com'];
-export const KNOWN_PUSH_HOST_SUFFIXES: readonly string[] = ['.push.services.mozilla.com', '.push.apple.com', '.notify.windows.com'];
+const KNOWN_PUSH_HOSTS: readonly string[] = ['fcm.googleapis.com'];
+const KNOWN_PUSH_HOST_SUFFIXES: readonly string[] = ['.push.services.mozilla.com', '.push.apple.com', '.notify.windows.com'];
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const MAX_ENDPOINT_LENGTH = 2048;
@@ -33,7 +33,7 @@ export function createPushOriginGuard(allowedOrigins: readonly string[] = []): P
   };
 }
 
-export function isKnownPushHost(hostname: string): boolean {
+function isKnownPushHost(hostname: string): boolean {
   return KNOWN_PUSH_HOSTS.includes(hostname) || KNOWN_PUSH_HOST_SUFFIXES.some((suffix) => hostname.endsWith(suffix));
 }
 

@@ -8,7 +8,7 @@ export interface PushSubscriptionJSON {
 }
 
 export type Urgency = 'very-low' | 'low' | 'normal' | 'high';
-export const URGENCIES: readonly Urgency[] = ['very-low', 'low', 'normal', 'high'];
+const URGENCIES: readonly Urgency[] = ['very-low', 'low', 'normal', 'high'];
 
 export interface PushRequestOptions {
   /** Seconds the push service keeps the message for an offline device (RFC 8030 section 5.2). */

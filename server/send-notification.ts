@@ -44,6 +44,6 @@ export async function sendNotification(subscription: PushSubscriptionJSON, messa
   return toSendResult(response.status, response.retryAfter);
 }
 
-export function toSendResult(status: number, retryAfter: number | null): SendResult {
+function toSendResult(status: number, retryAfter: number | null): SendResult {
   return { status, ok: status >= 200 && status < 300, gone: status === 404 || status === 410, retryAfter };
 }

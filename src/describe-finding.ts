@@ -19,7 +19,7 @@ export function describeFinding(f: Finding): FindingDescription {
 }
 
 /** A JSON value as it would appear in the message, shortened to stay on one line. */
-export function quote(value: unknown): string {
+function quote(value: unknown): string {
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -14,7 +14,7 @@ export type Aliases = Readonly<Record<string, string>>;
  * The suggestion for `name` among `known` (a member name, or a pointer-like hint such as
  * `notification.navigate` from `aliases`), or undefined when nothing is close enough.
  */
-export function didYouMean(name: string, known: readonly string[], aliases: Aliases = {}): string | undefined {
+function didYouMean(name: string, known: readonly string[], aliases: Aliases = {}): string | undefined {
   if (known.includes(name)) return undefined;
   if (Object.prototype.hasOwnProperty.call(aliases, name)) return aliases[name];
   const typo = TYPOS[normalize(name)];

@@ -24,5 +24,4 @@ export class LintReporter {
   }
 }
 
-export const ERROR: Severities = ['error', 'error'];
 export const WARNING: Severities = ['warning', 'warning'];
