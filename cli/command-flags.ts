@@ -1,8 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isPushError } from '../server/push-error.js';
 
 type FlagSpec = NonNullable<ParseArgsConfig['options']>;
 type Flags<T extends FlagSpec> = ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: false }>>['values'];
-import { isPushError } from '../server/push-error.js';
 
 /** A usage mistake on the command line: exit code 2, no stack trace. */
 export class UsageError extends Error {

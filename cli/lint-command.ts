@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { LintAs, LintOptions, LintProfile } from '../src/lint-message.js';
 import { DEFAULT_LINT_BASE_URL } from '../src/lint-message.js';
+import { UsageError } from './command-flags.js';
 import { lintFile, type FileReport } from './lint-file.js';
 import { formatJson, formatText } from './lint-report.js';
 
@@ -24,11 +25,6 @@ options:
 exit status: 0 every input is valid (warnings allowed), 1 some input is not,
              2 usage or I/O error
 `;
-
-/** A mistake in how the command was called: one line on stderr, exit status 2. */
-class UsageError extends Error {
-  readonly code = 'usage';
-}
 
 interface LintArgs {
   help: boolean;
