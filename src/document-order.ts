@@ -1,4 +1,4 @@
-import type { Finding } from './finding.js';
+import { pointerSegments, type Finding } from './finding.js';
 
 /**
  * Sorts findings in document order: by where their JSON Pointer leads in the parsed value (members
@@ -14,8 +14,7 @@ export function sortInDocumentOrder(findings: Finding[], root: unknown): Finding
 function rank(path: string, root: unknown): number[] {
   const ranks: number[] = [];
   let node = root;
-  for (const raw of path.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const key of pointerSegments(path)) {
     const index = typeof node === 'object' && node !== null
       ? (Array.isArray(node) ? (/^\d+$/.test(key) ? Number(key) : -1) : Object.keys(node).indexOf(key))
       : -1;

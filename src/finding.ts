@@ -75,3 +75,8 @@ export function finding(
 export function pointer(parent: string, key: string | number): string {
   return `${parent}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
+
+/** The member names a JSON Pointer leads through, unescaped (RFC 6901 section 4); none for "". */
+export function pointerSegments(path: string): string[] {
+  return path.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}

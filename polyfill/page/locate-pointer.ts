@@ -1,4 +1,5 @@
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { pointerSegments } from '../../src/finding.js';
 
 export interface TextPosition {
   /** 1-based. */
@@ -19,7 +20,7 @@ export function locatePointer(text: string, pointer: string): TextPosition {
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (!root || errors.length > 0) return position(text, errors[0]?.offset ?? 0);
   let node: Node = root;
-  for (const segment of pointer.split('/').slice(1).map(unescape)) {
+  for (const segment of pointerSegments(pointer)) {
     const child = childAt(node, segment);
     if (!child) break;
     node = child;
@@ -34,10 +35,6 @@ function childAt(node: Node, segment: string): Node | undefined {
   // Duplicate names: JSON.parse keeps the last one, and so does the parser.
   const properties = (node.children ?? []).filter((p) => p.children?.[0]?.value === segment);
   return properties.at(-1)?.children?.[1];
-}
-
-function unescape(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function position(text: string, offset: number): TextPosition {
