@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isPushError } from '../server/push-error.js';
 
@@ -16,6 +17,14 @@ export function readFlags<T extends FlagSpec>(args: string[], options: T): Flags
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** The placeholder VAPID contact of `dwp serve` and `dwp send` (serve warns while it is in use). */
+export const DEFAULT_VAPID_SUBJECT = 'mailto:webpush@localhost';
+
+/** `--data-dir`, else `DWP_DATA_DIR`, else `.dwp-data`: the same directory for every command. */
+export function dataDirFlag(flag: string | undefined): string {
+  return resolve(flagOrEnv(flag, 'DWP_DATA_DIR', '.dwp-data'));
 }
 
 /** A flag's value, else the environment variable's, else the default. */

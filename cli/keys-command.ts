@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { createAdminToken } from '../server/admin-token-file.js';
 import { generateVapidKeys, loadOrCreateVapidKeys } from '../server/vapid-keys.js';
-import { flagOrEnv, readFlags, reportFailure } from './command-flags.js';
+import { dataDirFlag, readFlags, reportFailure } from './command-flags.js';
 
 const USAGE = `usage: dwp keys [--data-dir DIR] [--json]
        dwp keys --new [--json]
@@ -31,7 +30,7 @@ export async function run(args: string[]): Promise<number> {
       process.stdout.write(flags.json ? `${JSON.stringify(keys)}\n` : `public key:  ${keys.publicKey}\nprivate key: ${keys.privateKey}\n`);
       return 0;
     }
-    const dataDir = resolve(flagOrEnv(flags['data-dir'], 'DWP_DATA_DIR', '.dwp-data'));
+    const dataDir = dataDirFlag(flags['data-dir']);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (flags['new-admin-token']) {
       const { generated } = createAdminToken(dataDir);

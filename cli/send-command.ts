@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describeFinding } from '../src/describe-finding.js';
 import type { Finding } from '../src/finding.js';
 import { preparePayload } from '../server/prepare-payload.js';
@@ -9,7 +9,7 @@ import type { Urgency } from '../server/push-request.js';
 import { readSubscription } from '../server/subscription-input.js';
 import { sendNotification } from '../server/send-notification.js';
 import { readVapidKeys, VAPID_KEYS_FILE } from '../server/vapid-keys.js';
-import { flagOrEnv, readFlags, readInteger, reportFailure, UsageError } from './command-flags.js';
+import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure, UsageError } from './command-flags.js';
 import { renderProgress } from './progress-bar.js';
 
 const USAGE = `usage: dwp send --message FILE --subscription FILE [options]
@@ -53,11 +53,11 @@ export async function run(args: string[]): Promise<number> {
     if (flags.server) return await broadcast(flags.server, JSON.parse(messageText) as unknown, { ...options, channel: flags.channel }, !flags['no-wait']);
 
     const subscription = readSubscription(parseJson(readInput(flags.subscription!, '--subscription'), '--subscription'));
-    const dataDir = resolve(flagOrEnv(flags['data-dir'], 'DWP_DATA_DIR', '.dwp-data'));
+    const dataDir = dataDirFlag(flags['data-dir']);
     const keys = readVapidKeys(join(dataDir, VAPID_KEYS_FILE));
     const result = await sendNotification(subscription, messageText, {
       ...options,
-      vapid: { subject: flagOrEnv(flags.subject, 'DWP_VAPID_SUBJECT', 'mailto:webpush@localhost'), ...keys },
+      vapid: { subject: flagOrEnv(flags.subject, 'DWP_VAPID_SUBJECT', DEFAULT_VAPID_SUBJECT), ...keys },
       guard: createPushOriginGuard(flags['allow-push-origin'] ?? []),
     });
     const note = result.gone ? ' (the subscription is gone: delete it)' : result.retryAfter !== null ? ` (retry after ${result.retryAfter} s)` : '';

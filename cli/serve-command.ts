@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startServer } from '../server/start-server.js';
-import { flagOrEnv, readFlags, readInteger, reportFailure } from './command-flags.js';
+import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure } from './command-flags.js';
 import { packageRoot } from './package-root.js';
 
 const USAGE = `usage: dwp serve [options]
@@ -24,8 +24,6 @@ generated on first start, the demo page at /.
                             DWP_ADMIN_TOKEN          admin token (else generated on first start, shown once)
 `;
 
-const DEFAULT_SUBJECT = 'mailto:webpush@localhost';
-
 export async function run(args: string[]): Promise<number> {
   let server;
   try {
@@ -41,8 +39,8 @@ export async function run(args: string[]): Promise<number> {
     }
     const root = packageRoot();
     const origins = flags['allow-push-origin'] ?? (process.env.DWP_ALLOW_PUSH_ORIGIN ?? '').split(/[\s,]+/).filter(Boolean);
-    const subject = flagOrEnv(flags.subject, 'DWP_VAPID_SUBJECT', DEFAULT_SUBJECT);
-    const dataDir = resolve(flagOrEnv(flags['data-dir'], 'DWP_DATA_DIR', '.dwp-data'));
+    const subject = flagOrEnv(flags.subject, 'DWP_VAPID_SUBJECT', DEFAULT_VAPID_SUBJECT);
+    const dataDir = dataDirFlag(flags['data-dir']);
     const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
     server = await startServer({
       port: readInteger(flagOrEnv(flags.port, 'DWP_PORT', '8080'), '--port', 0, 65535)!,
@@ -59,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
       polyfillDir: resolve(flagOrEnv(flags['polyfill-dir'], 'DWP_POLYFILL_DIR', join(root, 'dist', 'polyfill'))),
       log,
     });
-    if (subject === DEFAULT_SUBJECT) log(`VAPID subject is the placeholder ${DEFAULT_SUBJECT}: set --subject to a contact address before production (Apple's push service checks it)`);
+    if (subject === DEFAULT_VAPID_SUBJECT) log(`VAPID subject is the placeholder ${DEFAULT_VAPID_SUBJECT}: set --subject to a contact address before production (Apple's push service checks it)`);
     if (server.generatedAdminToken) {
       process.stdout.write(`\nAdmin token (shown once; only its hash is stored, in ${dataDir}):\n\n  ${server.generatedAdminToken}\n\nSend with: DWP_ADMIN_TOKEN=<token> dwp send --server ${server.url} --message FILE\n\n`);
     }
