@@ -65,7 +65,7 @@ export function createRequestBuilder(workers = 0): RequestBuilder {
       inFlight.delete(reply.id);
       reply.results.forEach((result, i) => {
         const item = batch.items[i]!;
-        if (result.ok) item.resolve({ ...result.request, body: result.request.body });
+        if (result.ok) item.resolve(result.request);
         else item.reject(new PushError(result.code as PushErrorCode, result.message));
       });
     });

@@ -24,7 +24,7 @@ export function readSubscription(value: unknown): PushSubscriptionJSON {
 
 export function readChannels(value: unknown): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.length > MAX_CHANNELS || !value.every((c) => typeof c === 'string' && CHANNEL.test(c))) {
+  if (!Array.isArray(value) || value.length > MAX_CHANNELS || !value.every(isChannelName)) {
     throw new PushError('invalid-subscription', `channels must be a list of at most ${MAX_CHANNELS} names of 1 to 64 characters (A-Z a-z 0-9 . _ : -)`, { member: 'channels' });
   }
   return [...new Set(value as string[])];
