@@ -29,11 +29,18 @@ export function loadOrCreateVapidKeys(dataDir: string): { keys: VapidKeys; creat
 }
 
 export function readVapidKeys(file: string): VapidKeys {
-  let value: Partial<VapidKeys>;
+  let text: string;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8')) as Partial<VapidKeys>;
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new PushError('invalid-vapid-keys', `cannot read the VAPID keys in ${file}: ${(error as Error).message}`);
+  }
+  let value: Partial<VapidKeys>;
+  try {
+    value = JSON.parse(text) as Partial<VapidKeys>;
+  } catch {
+    // V8's message quotes the text around the error, which here would be part of the private key.
+    throw new PushError('invalid-vapid-keys', `${file} is not JSON`);
   }
   const { publicKey, privateKey } = value;
   if (typeof publicKey !== 'string' || Buffer.from(publicKey, 'base64url').length !== 65

@@ -1,6 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readVapidKeys } from '../../server/vapid-keys.js';
 import { validMessage } from '../support/push-server-harness.js';
 import { spawnServer, useServerFixtures, waitFor } from '../support/spawn-server.js';
 
@@ -62,4 +64,23 @@ it('never puts the VAPID private key or the admin token in logs or responses; sh
   }
   expect(statSync(join(f.dir, 'vapid-keys.json')).mode & 0o777).toBe(0o600);
   expect(statSync(join(f.dir, 'admin-token.sha256')).mode & 0o777).toBe(0o600);
+});
+
+it('a damaged VAPID key file is reported without quoting the private key in it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwp-damaged-keys-'));
+  try {
+    const file = join(dir, 'vapid-keys.json');
+    const privateKey = 'k'.repeat(43);
+    writeFileSync(file, `{"publicKey": "AAAA", "privateKey": ${privateKey}"}`); // the opening quote lost
+    let thrown: unknown;
+    try {
+      readVapidKeys(file);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'invalid-vapid-keys', message: `${file} is not JSON` });
+    expect((thrown as Error).message).not.toContain('kkkk');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
