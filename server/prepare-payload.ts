@@ -1,5 +1,6 @@
 import { MAX_PLAINTEXT_BYTES } from '../src/constants.js';
 import type { ExplainerMessageJSON, StandardMessageJSON } from '../src/declarative-message.js';
+import { decodePayload } from '../src/decode-payload.js';
 import { lintPayload, lintValue } from '../src/lint-message.js';
 import { toPortableMessage } from '../src/to-portable-message.js';
 import { PushError } from './push-error.js';
@@ -17,17 +18,17 @@ export interface PreparedPayload {
  * `payload-too-large` says its size.
  */
 export function preparePayload(message: unknown, options: { baseURL?: string } = {}): PreparedPayload {
-  const lint = typeof message === 'string' || message instanceof Uint8Array
-    ? lintPayload(message, { profile: 'portable' })
-    : lintValue(message, { profile: 'portable' });
+  const encoded = typeof message === 'string' || message instanceof Uint8Array;
+  const lint = encoded ? lintPayload(message, { profile: 'portable' }) : lintValue(message, { profile: 'portable' });
   // Size is judged below on the bytes actually sent (the portable form is larger than the input).
   const findings = lint.findings.filter((f) => f.severity === 'error' && f.code !== 'payload-too-large');
   if (findings.length > 0) {
     throw new PushError('invalid-message', `the message is not a valid declarative push message (${findings.map((f) => f.code).join(', ')})`, { findings });
   }
-  const value = typeof message === 'string' ? JSON.parse(message) as unknown
-    : message instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(message)) as unknown
-      : message;
+  // Decoded as the linter decoded it (a leading BOM stripped): it passed, so it decodes.
+  const decoded = encoded ? decodePayload(message) : { ok: true as const, value: message };
+  if (!decoded.ok) throw new PushError('invalid-message', 'the message is not a valid declarative push message', { findings: [decoded.finding] });
+  const value = decoded.value;
   const portable = toPortableMessage(value as StandardMessageJSON | ExplainerMessageJSON, options);
   const bytes = new TextEncoder().encode(JSON.stringify(portable));
   if (bytes.length > MAX_PLAINTEXT_BYTES) {

@@ -112,6 +112,16 @@ describe('notifications API', () => {
     expect(h.store.db.prepare('SELECT count(*) AS n FROM broadcasts').get()).toEqual({ n: 0 });
   });
 
+  it('takes a message given as text the way lint reads it, a leading BOM included', async () => {
+    const text = `\uFEFF${JSON.stringify(validMessage())}`;
+    const lint = await h.call('POST', '/api/lint', { message: text });
+    expect(((await lint.json()) as { valid: boolean }).valid).toBe(true);
+    const res = await h.call('POST', '/api/notifications', { message: text }, true);
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    expect(JSON.parse(Buffer.from(h.store.getBroadcast(id)!.payload).toString('utf8'))).toMatchObject({ web_push: 8030 });
+  });
+
   it('answers 404 for an unknown broadcast', async () => {
     const res = await h.call('GET', '/api/notifications/nope', undefined, true);
     expect(res.status).toBe(404);
