@@ -50,7 +50,8 @@ export async function run(args: string[]): Promise<number> {
       ...(flags.topic !== undefined ? { topic: flags.topic } : {}),
     };
     preparePayload(messageText); // the same check the server makes, with the findings printed here
-    if (flags.server) return await broadcast(flags.server, JSON.parse(messageText) as unknown, { ...options, channel: flags.channel }, !flags['no-wait']);
+    // The text as it is: the server reads it as the check above did (a leading BOM too).
+    if (flags.server) return await broadcast(flags.server, messageText, { ...options, channel: flags.channel }, !flags['no-wait']);
 
     const subscription = readSubscription(parseJson(readInput(flags.subscription!, '--subscription'), '--subscription'));
     const dataDir = dataDirFlag(flags['data-dir']);
@@ -74,7 +75,7 @@ export async function run(args: string[]): Promise<number> {
 
 interface BroadcastStatus { id: string; status: string; total: number; sent: number; failed: number; gone: number; pending: number }
 
-async function broadcast(server: string, message: unknown, options: Record<string, unknown>, wait: boolean): Promise<number> {
+async function broadcast(server: string, message: string, options: Record<string, unknown>, wait: boolean): Promise<number> {
   const token = process.env.DWP_ADMIN_TOKEN;
   if (!token) throw new UsageError('--server needs the admin token in DWP_ADMIN_TOKEN');
   const base = server.replace(/\/+$/, '');
