@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isMap, type JsonMap } from '../src/json-value.js';
 import { isPushError } from './push-error.js';
 
 /** The API's one error shape: `{"error": {"code", "message", ...details}}`. */
@@ -14,10 +15,10 @@ export function inputError(c: Context, error: unknown): Response {
 }
 
 /** The JSON object a request carries, or null (then the caller answers `invalid-json`). */
-export async function readJsonObject(c: Context): Promise<Record<string, unknown> | null> {
+export async function readJsonObject(c: Context): Promise<JsonMap | null> {
   try {
     const body: unknown = await c.req.json();
-    return typeof body === 'object' && body !== null && !Array.isArray(body) ? body as Record<string, unknown> : null;
+    return isMap(body) ? body : null;
   } catch {
     return null;
   }
