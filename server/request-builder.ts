@@ -39,8 +39,9 @@ const MAX_BATCH = 64;
 
 /**
  * Builds push requests (web-push's encryption) in `workers` worker threads, batching what the
- * engine asks for within one turn of the event loop; with 0 workers, on the calling thread. A
- * worker that dies fails its batch and the rest is built on the calling thread.
+ * engine asks for within one turn of the event loop; with 0 workers, on the calling thread. When a
+ * worker dies, its batches in flight are built again on the calling thread (and everything else once
+ * no worker is left), so no request is lost.
  */
 export function createRequestBuilder(workers = 0): RequestBuilder {
   if (workers <= 0) {
