@@ -67,7 +67,7 @@ export function lintValue(value: unknown, options: LintOptions = {}): LintResult
   return lintPayload(text, options);
 }
 
-function lintDecoded(value: unknown, bytes: number, options: LintOptions, malformedUTF8 = false): LintResult {
+function lintDecoded(value: unknown, bytes: number, options: LintOptions, malformedUTF8: boolean): LintResult {
   const reporter = new LintReporter(options.profile ?? 'portable');
   reporter.add(sizeFindings(bytes, options));
   // The standard decodes bytes that are not UTF-8 to U+FFFD and goes on; Safari and strict
