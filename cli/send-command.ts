@@ -109,7 +109,7 @@ async function api(url: string, init: RequestInit): Promise<unknown> {
   if (response.ok) return body;
   const e = body?.error;
   const findings = e?.findings ? `\n${formatFindings(e.findings)}` : '';
-  throw new PushError('invalid-option', `the server answered ${response.status}: ${e?.message ?? 'no details'}${e ? ` (${e.code})` : ''}${findings}`);
+  throw new PushError('server-error', `the server answered ${response.status}: ${e?.message ?? 'no details'}${e ? ` (${e.code})` : ''}${findings}`);
 }
 
 function formatFindings(findings: Finding[]): string {
@@ -130,7 +130,8 @@ function readInput(file: string, flag: string): string {
 function parseJson(text: string, flag: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${flag} is not JSON: ${(error as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the text around the fault, here the subscription's secrets.
+    throw new UsageError(`${flag} is not JSON`);
   }
 }

@@ -16,7 +16,7 @@ const INSTALLED = Symbol.for('declarative-push.installed');
  * listener decides whether the site's run (spec-notes.md#service-worker-polyfill). A second call
  * does nothing.
  */
-export function installDeclarativePush(options?: DeclarativePushOptions): void {
+export function installDeclarativePush(options?: DeclarativePushOptions | null): void {
   const scope = self as ServiceWorkerGlobalScope & { [INSTALLED]?: true };
   if (scope[INSTALLED]) return;
   scope[INSTALLED] = true;

@@ -18,6 +18,7 @@ export type ResolvedOptions = Required<DeclarativePushOptions>;
 /** 5 s: long enough for one fetch on a slow network, short enough that a hung handler only delays the message. */
 export const DEFAULT_MUTABLE_BUDGET_MS = 5000;
 
-export function resolveOptions(options: DeclarativePushOptions = {}): ResolvedOptions {
-  return { explainer: options.explainer === true, mutableBudgetMs: options.mutableBudgetMs ?? DEFAULT_MUTABLE_BUDGET_MS };
+/** Any value is accepted (a classic script's `self.declarativePushOptions` may be anything): installing never throws. */
+export function resolveOptions(options?: DeclarativePushOptions | null): ResolvedOptions {
+  return { explainer: options?.explainer === true, mutableBudgetMs: options?.mutableBudgetMs ?? DEFAULT_MUTABLE_BUDGET_MS };
 }

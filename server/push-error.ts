@@ -10,6 +10,7 @@ export type PushErrorCode =
   | 'push-origin-not-allowed'
   | 'timeout'
   | 'network-error'
+  | 'server-error'
   | 'invalid-vapid-keys'
   | 'data-dir-unusable';
 

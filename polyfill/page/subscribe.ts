@@ -41,7 +41,7 @@ export async function subscribe(options: SubscribeOptions): Promise<SubscribeRes
   const key = fetchVapidKey(options.serverUrl);
   key.catch(() => {}); // reported below, after the permission answer
   await permission;
-  const applicationServerKey = decodeVapidKey(await key);
+  const applicationServerKey = await key;
 
   const target = await pushTargetForSubscribe(options.swUrl ?? '/sw.js', options.scope, useServiceWorker);
   const subscription = (await pushSubscription(target.pushManager, applicationServerKey)).toJSON();
@@ -50,10 +50,12 @@ export async function subscribe(options: SubscribeOptions): Promise<SubscribeRes
   return { mode: target.mode, subscription };
 }
 
-async function fetchVapidKey(serverUrl: string): Promise<string> {
+async function fetchVapidKey(serverUrl: string): Promise<Uint8Array<ArrayBuffer>> {
   const answer = await callServer<{ publicKey?: unknown } | undefined>(serverUrl, '/api/vapid-public-key');
   if (typeof answer?.publicKey !== 'string') throw new PageError('server-error', { detail: 'the answer has no publicKey' });
-  return answer.publicKey;
+  const key = decodeVapidKey(answer.publicKey);
+  if (key === null) throw new PageError('server-error', { detail: 'the publicKey is not base64url' });
+  return key;
 }
 
 /** Reuses a subscription made with the same key; one made with another key must go first (subscribe would throw). */

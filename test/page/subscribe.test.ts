@@ -170,6 +170,14 @@ describe('subscribe: errors', () => {
     expect((await rejection(subscribe({ serverUrl: '' }))).code).toBe('server-error');
   });
 
+  it('a publicKey that is not base64url: server-error, and nothing is subscribed', async () => {
+    const browser = installFakeBrowser({ routes: serverRoutes({ 'GET /api/vapid-public-key': () => json(200, { publicKey: 'not base64!' }) }) });
+    const error = await rejection(subscribe({ serverUrl: '' }));
+    expect(error.code).toBe('server-error');
+    expect(error.message).toMatch(/base64url/);
+    expect(browser.swPushManager.subscribeCalls).toEqual([]);
+  });
+
   it.each(['rejected', 'redundant'] as const)('service worker %s: service-worker-failed', async (install) => {
     const browser = installFakeBrowser({ install });
     expect((await rejection(subscribe({ serverUrl: '', swUrl: '/sw.js' }))).code).toBe('service-worker-failed');

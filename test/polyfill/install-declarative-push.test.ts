@@ -21,4 +21,10 @@ describe('installDeclarativePush', () => {
     expect(scope.shown.map((s) => s.title)).toEqual(['Hello', 'Legacy']);
     expect(scope.reportedErrors).toEqual([]);
   });
+
+  it('installs with options set to null (a classic script\'s self.declarativePushOptions may be anything)', async () => {
+    const { scope } = installInFakeScope({}, null);
+    await scope.push(declarative({}));
+    expect(scope.shown.map((s) => s.title)).toEqual(['Hello']);
+  });
 });

@@ -73,6 +73,7 @@ describe('dwp keys, dwp send', () => {
       const denied = await dwp(['send', '--message', join(dir, 'message.json'), '--server', server.url], { DWP_ADMIN_TOKEN: 'wrong-token-wrong-token' });
       expect(denied.code).toBe(1);
       expect(denied.stderr).toContain('unauthorized');
+      expect(denied.stderr).toContain('server-error');
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
@@ -86,5 +87,14 @@ describe('dwp keys, dwp send', () => {
     const missing = await dwp(['send', '--message', join(dir, 'nope.json'), '--server', 'http://127.0.0.1:1']);
     expect(missing.stderr).toContain('cannot read --message');
     expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a --subscription file that is not JSON is refused without quoting its secrets', async () => {
+    const secret = 'k3ep-this-auth-secret';
+    writeFileSync(join(dir, 'broken-sub.json'), `{"endpoint": "https://fcm.googleapis.com/x", "keys": {"auth": "${secret}",}}`);
+    const result = await dwp(['send', '--message', join(dir, 'message.json'), '--subscription', join(dir, 'broken-sub.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--subscription is not JSON');
+    expect(result.stderr).not.toContain(secret);
   });
 });

@@ -12,7 +12,7 @@ afterEach(() => {
  * A fake service worker whose first line installs the polyfill, then adds the site's own listeners
  * (as `importScripts` then the site's code would). `site` records what the site's listeners saw.
  */
-export function installInFakeScope(scopeOptions: FakeScopeOptions = {}, options?: DeclarativePushOptions) {
+export function installInFakeScope(scopeOptions: FakeScopeOptions = {}, options?: DeclarativePushOptions | null) {
   const fake = useFakeScope(scopeOptions);
   restore = fake.restore;
   installDeclarativePush(options);
