@@ -10,3 +10,5 @@ await build({ ...common, entryPoints: ['polyfill/declarative-push-sw.ts'], forma
 await build({ ...common, entryPoints: ['polyfill/install-declarative-push.ts'], format: 'esm', outfile: 'dist/polyfill/install-declarative-push.js' });
 // The page helper (subscribe/unsubscribe), one ES module served by `dwp serve` at /dwp-page.js.
 await build({ ...common, entryPoints: ['polyfill/page/index.ts'], format: 'esm', outfile: 'dist/polyfill/dwp-page.js' });
+// What a message editor needs (JSON positions, the parser), for the demo page: /dwp-editor.js.
+await build({ ...common, entryPoints: ['polyfill/page/editor.ts'], format: 'esm', outfile: 'dist/polyfill/dwp-editor.js' });

@@ -1,6 +1,7 @@
 // The demo page: wires the page helper (/dwp-page.js) and the panels together. Everything that can be
 // tested without a browser lives in the imported modules.
-import { callServer, currentSubscription, locatePointer, parsePushPayload, subscribe, unsubscribe } from '/dwp-page.js';
+import { callServer, currentSubscription, subscribe, unsubscribe } from '/dwp-page.js';
+import { locatePointer, parsePushPayload } from '/dwp-editor.js';
 import { lineGutter } from './line-gutter.js';
 import { liveLint, moveCaret, renderFindings, renderLintUnavailable } from './lint-panel.js';
 import { renderPreview } from './preview.js';
