@@ -4,7 +4,7 @@ import type { DeclarativeAction, DeclarativeMessage, DeclarativeNotificationOpti
 import { finding, pointer, type Finding } from './finding.js';
 import { get, has, isMap, isString, isU64, jsonType } from './json-value.js';
 import { NOTIFICATION_MEMBERS } from './notification-members.js';
-import { parseURL, toUSVString } from './parse-url.js';
+import { parseURL } from './parse-url.js';
 
 export interface ParseOptions {
   /** The subscription's scope: relative URLs resolve against it (Push API, receive a push message step 3.1). */
@@ -48,13 +48,15 @@ export function readDeclarativePushMessage(message: unknown, { baseURL, maxActio
   const navigate = requireString(input, 'navigate', failures); // 8
   if (title === undefined || navigate === undefined) return notDeclarative(failures);
 
-  // Steps 10-24: copy each optional member that has the right type; ignore the rest.
-  const options: DeclarativeNotificationOptions = { navigate: toUSVString(navigate) };
+  // Steps 10-24: copy each optional member that has the right type; ignore the rest. The strings
+  // the steps convert to USVString are all URLs, which step 26 replaces by their parsed href
+  // (parse-url.ts says where the conversion happens).
+  const options: DeclarativeNotificationOptions = { navigate };
   const copied = options as unknown as Record<string, unknown>;
   for (const name in NOTIFICATION_MEMBERS) {
     const value = get(input, name);
     const rule = NOTIFICATION_MEMBERS[name]!;
-    if (value !== undefined && rule.accepts(value)) copied[name] = rule.url ? toUSVString(value as string) : value;
+    if (value !== undefined && rule.accepts(value)) copied[name] = value;
   }
   if (has(input, 'data')) options.data = input.data; // 24: a JSON value is already JSON-compatible
 
@@ -67,8 +69,8 @@ export function readDeclarativePushMessage(message: unknown, { baseURL, maxActio
       if (!isMap(entry)) return;
       const { action, title: actionTitle, navigate: actionNavigate, icon } = entry;
       if (!isString(action) || !isString(actionTitle) || !isString(actionNavigate)) return;
-      const built: DeclarativeAction = { action, title: actionTitle, navigate: toUSVString(actionNavigate) };
-      if (isString(icon)) built.icon = toUSVString(icon);
+      const built: DeclarativeAction = { action, title: actionTitle, navigate: actionNavigate };
+      if (isString(icon)) built.icon = icon;
       actions.push(built);
       actionIndexes.push(index);
     });
