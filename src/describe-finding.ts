@@ -1,5 +1,6 @@
 import { CHROMIUM_MAX_ACTIONS, MAX_NESTING_DEPTH, MAX_PLAINTEXT_BYTES, SAFARI_INT_MAX, WEB_PUSH_MAGIC_2024_DRAFT } from './constants.js';
 import type { Finding, FindingCode } from './finding.js';
+import { NOTIFICATION_MEMBERS } from './notification-members.js';
 
 export interface FindingDescription {
   /** What is wrong, quoting the value. */
@@ -123,7 +124,7 @@ export const DESCRIPTIONS: Readonly<Record<FindingCode, Describe>> = {
   }),
   'member-wrong-type': (p, path) => ({
     message: `${member(path)} is a ${String(p.type)}, expected ${EXPECTED[String(p.expected)] ?? String(p.expected)}`,
-    hint: ['lang', 'body', 'tag', 'icon', 'silent', 'mutable'].includes(String(p.member)) && !path.startsWith('/options')
+    hint: (NOTIFICATION_MEMBERS[String(p.member)]?.webkitRejects || p.member === 'mutable') && !path.startsWith('/options')
       ? `The standard ignores it. ${SAFARI_REJECTS}`
       : 'The standard ignores a member of the wrong type.',
   }),

@@ -8,9 +8,6 @@ import { NOTIFICATION_MEMBERS, STANDARD_ACTION_NAMES, STANDARD_NOTIFICATION_NAME
 import { readDeclarativePushMessage } from './parse-declarative-push-message.js';
 import { parseURL } from './parse-url.js';
 
-/** Members Safari 18.x reads and rejects the whole message for when ill-typed (spec-notes.md#ill-typed-members). */
-const SAFARI_STRICT_MEMBERS = new Set(['lang', 'body', 'tag', 'icon', 'silent']);
-
 const TOP_LEVEL_ALIASES: Aliases = {
   title: 'notification.title',
   navigate: 'notification.navigate',
@@ -56,7 +53,7 @@ function lintNotification(notification: JsonMap, reporter: LintReporter, { baseU
     if (value === undefined) continue;
     const rule = NOTIFICATION_MEMBERS[name]!;
     const path = pointer('/notification', name);
-    const rejectedBySafari = SAFARI_STRICT_MEMBERS.has(name);
+    const rejectedBySafari = rule.webkitRejects === true;
     if (!rule.accepts(value)) {
       if (name === 'dir') reporter.report('dir-invalid', path, ['warning', 'error'], { value });
       else reporter.report('member-wrong-type', path, ['warning', rejectedBySafari ? 'error' : 'warning'], { member: name, expected: rule.expected, type: jsonType(value) });

@@ -11,6 +11,11 @@ export interface MemberRule {
   accepts: (value: unknown) => boolean;
   /** A URL member: parsed against the base URL; a failure leaves it unset (never fails the message). */
   url?: true;
+  /**
+   * WebKit reads it and rejects the whole message when it is ill-typed: its 2023 explainer parser
+   * and Safari 18.x alike (spec-notes.md#ill-typed-members).
+   */
+  webkitRejects?: true;
 }
 
 export const DIR_VALUES: readonly string[] = ['auto', 'ltr', 'rtl'];
@@ -19,17 +24,17 @@ const isDir = (v: unknown) => isString(v) && DIR_VALUES.includes(v);
 const isVibrate = (v: unknown) => Array.isArray(v) && v.every(isU32);
 
 export const NOTIFICATION_MEMBERS: Readonly<Record<string, MemberRule>> = {
-  dir: { expected: 'dir', accepts: isDir },
-  lang: { expected: 'string', accepts: isString },
-  body: { expected: 'string', accepts: isString },
-  tag: { expected: 'string', accepts: isString },
+  dir: { expected: 'dir', accepts: isDir, webkitRejects: true },
+  lang: { expected: 'string', accepts: isString, webkitRejects: true },
+  body: { expected: 'string', accepts: isString, webkitRejects: true },
+  tag: { expected: 'string', accepts: isString, webkitRejects: true },
   image: { expected: 'string', accepts: isString, url: true },
-  icon: { expected: 'string', accepts: isString, url: true },
+  icon: { expected: 'string', accepts: isString, url: true, webkitRejects: true },
   badge: { expected: 'string', accepts: isString, url: true },
   vibrate: { expected: 'u32-list', accepts: isVibrate },
   timestamp: { expected: 'u64', accepts: isU64 },
   renotify: { expected: 'boolean', accepts: isBoolean },
-  silent: { expected: 'boolean', accepts: isBoolean },
+  silent: { expected: 'boolean', accepts: isBoolean, webkitRejects: true },
   requireInteraction: { expected: 'boolean', accepts: isBoolean },
 };
 

@@ -71,7 +71,7 @@ function readOptions(input: JsonMap, options: Partial<DeclarativeNotificationOpt
     if (name === 'dir' && !rule.accepts(value)) fail('dir-invalid', path, { value });
     else if (name === 'icon') out.icon = absoluteURL(value, path, 'url-unparsable', fail);
     else if (rule.accepts(value)) out[name] = rule.url ? parseURL(value as string, undefined)?.href : value;
-    else if (STRICT_MEMBERS.has(name)) fail('member-wrong-type', path, { member: name, expected: rule.expected, type: jsonType(value) });
+    else if (rule.webkitRejects) fail('member-wrong-type', path, { member: name, expected: rule.expected, type: jsonType(value) });
   }
   for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
   if (has(input, 'data')) out.data = input.data;
@@ -99,9 +99,6 @@ function readOptions(input: JsonMap, options: Partial<DeclarativeNotificationOpt
     return [built];
   });
 }
-
-/** The members WebKit's 2023 parser read and rejected on a wrong type; it ignored the others. */
-const STRICT_MEMBERS = new Set(['dir', 'lang', 'body', 'tag', 'icon', 'silent']);
 
 /**
  * An absolute URL member. A non-string is `member-wrong-type` (WebKit 2023: "is specified but is not
