@@ -1,3 +1,4 @@
+import { isDigitString } from './app-badge.js';
 import { SAFARI_INT_MAX } from './constants.js';
 import type { Severity } from './finding.js';
 import { get, has, isBoolean, isMap, isString, isU64, jsonType, type JsonMap } from './json-value.js';
@@ -85,7 +86,3 @@ function lintAppBadge(message: JsonMap, notification: JsonMap, reporter: LintRep
     if (!has(places[1 - i]!, 'app_badge')) reporter.report('app-badge-location', path, [null, 'warning'], { missing: BADGE_PATHS[1 - i] });
   });
 }
-
-/** WebKit also reads a string of ASCII digits up to 2^64 - 1 ("" reads as 0). */
-const isDigitString = (v: unknown): v is string =>
-  isString(v) && /^[0-9]*$/.test(v) && BigInt(v || '0') <= 18446744073709551615n;

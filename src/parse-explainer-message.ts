@@ -1,8 +1,9 @@
+import { webKitAppBadge } from './app-badge.js';
 import { decodePayload } from './decode-payload.js';
-import type { DeclarativeAction, DeclarativeMessage, DeclarativeNotificationOptions } from './declarative-message.js';
+import type { DeclarativeAction, DeclarativeNotificationOptions } from './declarative-message.js';
 import { finding, pointer, type Finding } from './finding.js';
-import { get, has, isBoolean, isMap, isString, isU64, jsonType, type JsonMap } from './json-value.js';
-import { DIR_VALUES, NOTIFICATION_MEMBERS } from './notification-members.js';
+import { get, has, isBoolean, isMap, isString, jsonType, type JsonMap } from './json-value.js';
+import { NOTIFICATION_MEMBERS } from './notification-members.js';
 import { notDeclarative, type ParseResult } from './parse-declarative-push-message.js';
 import { parseURL } from './parse-url.js';
 
@@ -44,7 +45,7 @@ export function readExplainerMessage(message: unknown): ParseResult {
     fail('member-wrong-type', '/mutable', { member: 'mutable', expected: 'boolean', type: jsonType(mutable) });
   }
   const badge = get(message, 'app_badge');
-  const app_badge = badge === undefined ? null : explainerAppBadge(badge);
+  const app_badge = badge === undefined ? null : webKitAppBadge(badge);
   if (app_badge === undefined) fail('app-badge-invalid', '/app_badge', { value: badge });
 
   if (failures.length > 0 || !isString(title) || navigate === undefined) return notDeclarative(failures);
@@ -120,14 +121,4 @@ function absoluteURL(
   const url = parseURL(value, undefined);
   if (url === null) fail(parseURL(value, 'https://example.com/') ? 'url-relative' : code, path, { value });
   return url?.href;
-}
-
-/**
- * The explainer's app badge: an integer in the unsigned long long range, or (as WebKit accepted) a
- * string of ASCII digits, where "" reads as 0. Returns undefined for a bad value.
- */
-function explainerAppBadge(value: unknown): number | undefined {
-  if (isU64(value)) return value;
-  if (isString(value) && /^[0-9]*$/.test(value) && BigInt(value || '0') <= 18446744073709551615n) return Number(value || '0');
-  return undefined;
 }

@@ -1,3 +1,4 @@
+import { webKitAppBadge } from './app-badge.js';
 import { WEB_PUSH_MAGIC } from './constants.js';
 import type { ExplainerMessageJSON, StandardMessageJSON } from './declarative-message.js';
 import { explainerToStandard } from './explainer-to-standard.js';
@@ -39,7 +40,7 @@ export function toPortableMessage(message: StandardMessageJSON | ExplainerMessag
   const mutable = portable.mutable ?? notification.mutable;
   if (typeof mutable === 'boolean') portable.mutable = notification.mutable = mutable;
 
-  const badge = toBadgeNumber(portable.app_badge ?? notification.app_badge);
+  const badge = webKitAppBadge(portable.app_badge ?? notification.app_badge);
   if (badge !== undefined) portable.app_badge = notification.app_badge = badge;
   return portable;
 }
@@ -54,9 +55,3 @@ function resolveURLs(target: JsonMap, baseURL: string | undefined): void {
   }
 }
 
-/** Safari 18.x also reads a digit string; the standard's draft reads only numbers (spec-notes.md#app-badge). */
-function toBadgeNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (isString(value) && /^[0-9]*$/.test(value)) return Number(value || '0');
-  return undefined;
-}

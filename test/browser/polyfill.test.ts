@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Page, Worker } from 'playwright-core';
+import type { Worker } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { describeInChromium, launchChromium, PushDelivery, registerServiceWorker, type Chromium } from '../support/chromium.js';
 import { FakeNotificationServer } from '../support/fake-notification-server.js';
@@ -15,7 +15,6 @@ describeInChromium('the built polyfill in Chromium', () => {
   let site: TestSite;
   let dbus: FakeNotificationServer;
   let chromium: Chromium;
-  let page: Page;
   let worker: Worker;
   let pushes: PushDelivery;
 
@@ -36,7 +35,7 @@ describeInChromium('the built polyfill in Chromium', () => {
       '/declarative-push-sw.js': { type: 'text/javascript', body: () => readFileSync(BUILT, 'utf8') },
     });
     chromium = await launchChromium({ origin: site.origin, dbusAddress: dbus.address });
-    ({ page, worker } = await registerServiceWorker(chromium.context, url('/'), '/sw.js'));
+    ({ worker } = await registerServiceWorker(chromium.context, url('/'), '/sw.js'));
     // The DevTools session lives on a page outside the site, so tests can close every site window.
     const control = await chromium.context.newPage();
     pushes = await PushDelivery.open(chromium.context, control, site.origin);
