@@ -74,7 +74,7 @@ export function createApp(options: AppOptions): Hono {
     try {
       const options = { ttl: body.ttl ?? DEFAULT_TTL, urgency: body.urgency, topic: body.topic } as PushRequestOptions & { ttl: number };
       checkPushRequestOptions(options);
-      const { bytes } = preparePayload(body.message);
+      const bytes = preparePayload(body.message);
       const id = store.createBroadcast(bytes, { ...options, channel: body.channel as string | undefined });
       engine.enqueue(id);
       return c.json({ id }, 202);

@@ -5,19 +5,13 @@ import { lintPayload, lintValue } from '../src/lint-message.js';
 import { toPortableMessage } from '../src/to-portable-message.js';
 import { PushError } from './push-error.js';
 
-export interface PreparedPayload {
-  message: StandardMessageJSON;
-  /** The UTF-8 plaintext that gets encrypted. */
-  bytes: Uint8Array;
-}
-
 /**
  * Checks a message with the linter's `portable` profile and serializes its portable form
  * (spec-notes.md#push-server). An invalid declarative payload is never sent: `invalid-message`
  * lists the error findings. A plaintext over 3993 bytes does not fit one push record:
- * `payload-too-large` says its size.
+ * `payload-too-large` says its size. Returns the UTF-8 plaintext that gets encrypted.
  */
-export function preparePayload(message: unknown, options: { baseURL?: string } = {}): PreparedPayload {
+export function preparePayload(message: unknown, options: { baseURL?: string } = {}): Uint8Array {
   const encoded = typeof message === 'string' || message instanceof Uint8Array;
   const lint = encoded ? lintPayload(message, { profile: 'portable' }) : lintValue(message, { profile: 'portable' });
   // Size is judged below on the bytes actually sent (the portable form is larger than the input).
@@ -34,5 +28,5 @@ export function preparePayload(message: unknown, options: { baseURL?: string } =
   if (bytes.length > MAX_PLAINTEXT_BYTES) {
     throw new PushError('payload-too-large', `the message is ${bytes.length} bytes; one push record holds at most ${MAX_PLAINTEXT_BYTES}`, { bytes: bytes.length, limit: MAX_PLAINTEXT_BYTES });
   }
-  return { message: portable, bytes };
+  return bytes;
 }

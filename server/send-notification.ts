@@ -35,7 +35,7 @@ let sharedAgents: PushAgents | undefined;
  * `push-origin-not-allowed`, `timeout`, `network-error`).
  */
 export async function sendNotification(subscription: PushSubscriptionJSON, message: unknown, options: SendOptions): Promise<SendResult> {
-  const { bytes } = preparePayload(message, options.baseURL === undefined ? {} : { baseURL: options.baseURL });
+  const bytes = preparePayload(message, options.baseURL === undefined ? {} : { baseURL: options.baseURL });
   const url = (options.guard ?? createPushOriginGuard())(subscription?.endpoint);
   const authorize = typeof options.vapid === 'function' ? options.vapid : createVapidAuthorizer(options.vapid);
   const request = buildPushRequest(subscription, bytes, authorize(url.origin), options);

@@ -58,7 +58,7 @@ async function measure(keyFile: string, certFile: string): Promise<void> {
   const { port } = await ask<{ port: number }>(service);
   const origin = `https://127.0.0.1:${port}`;
   const keys = generateVapidKeys();
-  const { bytes } = preparePayload({ web_push: 8030, notification: { title: 'Benchmark', body: 'One of many', navigate: 'https://app.example/inbox' } });
+  const bytes = preparePayload({ web_push: 8030, notification: { title: 'Benchmark', body: 'One of many', navigate: 'https://app.example/inbox' } });
   const payload = Buffer.from(bytes);
 
   const started = performance.now();
