@@ -19,7 +19,7 @@ export function readFlags<T extends FlagSpec>(args: string[], options: T): Flags
   }
 }
 
-/** The placeholder VAPID contact of `dwp serve` and `dwp send` (serve warns while it is in use). */
+/** The placeholder VAPID contact of `dwpush serve` and `dwpush send` (serve warns while it is in use). */
 export const DEFAULT_VAPID_SUBJECT = 'mailto:webpush@localhost';
 
 /** `--data-dir`, else `DWP_DATA_DIR`, else `.dwp-data`: the same directory for every command. */
@@ -44,11 +44,11 @@ export function readInteger(value: string | undefined, name: string, min: number
 /** Prints an expected failure as one line (plus the usage for mistakes) and returns the exit code. */
 export function reportFailure(command: string, error: unknown, usage: string): number {
   if (error instanceof UsageError) {
-    process.stderr.write(`dwp ${command}: ${error.message}\n\n${usage}`);
+    process.stderr.write(`dwpush ${command}: ${error.message}\n\n${usage}`);
     return 2;
   }
   if (isPushError(error)) {
-    process.stderr.write(`dwp ${command}: ${error.message} [${error.code}]\n`);
+    process.stderr.write(`dwpush ${command}: ${error.message} [${error.code}]\n`);
     return 1;
   }
   throw error;

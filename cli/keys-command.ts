@@ -3,12 +3,12 @@ import { createAdminToken } from '../server/admin-token-file.js';
 import { generateVapidKeys, loadOrCreateVapidKeys } from '../server/vapid-keys.js';
 import { dataDirFlag, readFlags, reportFailure } from './command-flags.js';
 
-const USAGE = `usage: dwp keys [--data-dir DIR] [--json]
-       dwp keys --new [--json]
-       dwp keys --data-dir DIR --new-admin-token
+const USAGE = `usage: dwpush keys [--data-dir DIR] [--json]
+       dwpush keys --new [--json]
+       dwpush keys --data-dir DIR --new-admin-token
 
   (no option)        print the data directory's VAPID public key, generating the keys on first use
-  --data-dir DIR     DWP_DATA_DIR, default .dwp-data (the directory dwp serve uses)
+  --data-dir DIR     DWP_DATA_DIR, default .dwp-data (the directory dwpush serve uses)
   --new              print a fresh VAPID key pair (public and private) and store nothing
   --new-admin-token  replace the server's admin token; the new one is printed once
   --json             print JSON
@@ -34,7 +34,7 @@ export async function run(args: string[]): Promise<number> {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (flags['new-admin-token']) {
       const { generated } = createAdminToken(dataDir);
-      process.stdout.write(flags.json ? `${JSON.stringify({ adminToken: generated })}\n` : `new admin token (shown once; restart dwp serve to use it):\n\n  ${generated}\n`);
+      process.stdout.write(flags.json ? `${JSON.stringify({ adminToken: generated })}\n` : `new admin token (shown once; restart dwpush serve to use it):\n\n  ${generated}\n`);
       return 0;
     }
     const { keys, created } = loadOrCreateVapidKeys(dataDir);

@@ -6,7 +6,7 @@ import { UsageError } from './command-flags.js';
 import { lintFile, type FileReport } from './lint-file.js';
 import { formatJson, formatText } from './lint-report.js';
 
-const LINT_USAGE = `usage: dwp lint [options] FILE... | -
+const LINT_USAGE = `usage: dwpush lint [options] FILE... | -
 
 Checks declarative push messages (Push API, and the 2023 WebKit explainer format).
 Reads each FILE as bytes; "-" reads standard input.
@@ -87,22 +87,22 @@ export async function run(args: string[]): Promise<number> {
   try {
     lintArgs = parseLintArgs(args);
   } catch (error) {
-    process.stderr.write(`dwp lint: ${(error as Error).message} (dwp lint --help)\n`);
+    process.stderr.write(`dwpush lint: ${(error as Error).message} (dwpush lint --help)\n`);
     return 2;
   }
   if (lintArgs.help) {
     process.stdout.write(LINT_USAGE);
     return 0;
   }
-  // A reader that stops early (`dwp lint ... | head`) is not an error worth a stack trace.
+  // A reader that stops early (`dwpush lint ... | head`) is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') process.stderr.write(`dwp lint: cannot write the report: ${error.message}\n`);
+    if (error.code !== 'EPIPE') process.stderr.write(`dwpush lint: cannot write the report: ${error.message}\n`);
   });
   const reports: FileReport[] = [];
   let ioFailed = false;
   for (const file of lintArgs.files) {
     const bytes = await readInput(file).catch((error: NodeJS.ErrnoException) => {
-      process.stderr.write(`dwp lint: cannot read ${file}: ${describeIOError(error)}\n`);
+      process.stderr.write(`dwpush lint: cannot read ${file}: ${describeIOError(error)}\n`);
       ioFailed = true;
       return null;
     });

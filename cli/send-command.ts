@@ -12,12 +12,12 @@ import { readVapidKeys, VAPID_KEYS_FILE } from '../server/vapid-keys.js';
 import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure, UsageError } from './command-flags.js';
 import { renderProgress } from './progress-bar.js';
 
-const USAGE = `usage: dwp send --message FILE --subscription FILE [options]
-       dwp send --message FILE --server URL [--channel NAME] [options]
+const USAGE = `usage: dwpush send --message FILE --subscription FILE [options]
+       dwpush send --message FILE --server URL [--channel NAME] [options]
 
   --message FILE          the declarative message (standard, or the 2023 explainer shape: converted)
   --subscription FILE     one PushSubscription JSON: send to it directly, with the keys of --data-dir
-  --server URL            a running dwp serve: broadcast through it (needs DWP_ADMIN_TOKEN)
+  --server URL            a running dwpush serve: broadcast through it (needs DWP_ADMIN_TOKEN)
   --channel NAME          only the server's subscribers of this channel
   --ttl SECONDS           how long the push service keeps it (default 2419200, four weeks)
   --urgency U             very-low, low, normal or high
@@ -66,7 +66,7 @@ export async function run(args: string[]): Promise<number> {
     return result.ok ? 0 : 1;
   } catch (error) {
     if (isPushError(error) && error.code === 'invalid-message') {
-      process.stderr.write(`dwp send: the message is not a valid declarative push message; nothing was sent:\n${formatFindings(error.details.findings as Finding[])}`);
+      process.stderr.write(`dwpush send: the message is not a valid declarative push message; nothing was sent:\n${formatFindings(error.details.findings as Finding[])}`);
       return 1;
     }
     return reportFailure('send', error, USAGE);

@@ -4,7 +4,7 @@ import { startServer } from '../server/start-server.js';
 import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure } from './command-flags.js';
 import { packageRoot } from './package-root.js';
 
-const USAGE = `usage: dwp serve [options]
+const USAGE = `usage: dwpush serve [options]
 
 Runs the push server: subscriptions and broadcasts in SQLite under --data-dir, VAPID keys
 generated on first start, the demo page at /.
@@ -59,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
     });
     if (subject === DEFAULT_VAPID_SUBJECT) log(`VAPID subject is the placeholder ${DEFAULT_VAPID_SUBJECT}: set --subject to a contact address before production (Apple's push service checks it)`);
     if (server.generatedAdminToken) {
-      process.stdout.write(`\nAdmin token (shown once; only its hash is stored, in ${dataDir}):\n\n  ${server.generatedAdminToken}\n\nSend with: DWP_ADMIN_TOKEN=<token> dwp send --server ${server.url} --message FILE\n\n`);
+      process.stdout.write(`\nAdmin token (shown once; only its hash is stored, in ${dataDir}):\n\n  ${server.generatedAdminToken}\n\nSend with: DWP_ADMIN_TOKEN=<token> dwpush send --server ${server.url} --message FILE\n\n`);
     }
     log(`listening on ${server.url} (data in ${dataDir})`);
   } catch (error) {

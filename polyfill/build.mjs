@@ -1,5 +1,5 @@
 // Builds the service-worker polyfill: one dependency-free classic script for importScripts()
-// (served by `dwp serve` at /declarative-push-sw.js) and an ES module for bundlers.
+// (served by `dwpush serve` at /declarative-push-sw.js) and an ES module for bundlers.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -8,7 +8,7 @@ const common = { absWorkingDir: root, bundle: true, minify: true, target: 'es202
 
 await build({ ...common, entryPoints: ['polyfill/declarative-push-sw.ts'], format: 'iife', outfile: 'dist/polyfill/declarative-push-sw.js' });
 await build({ ...common, entryPoints: ['polyfill/install-declarative-push.ts'], format: 'esm', outfile: 'dist/polyfill/install-declarative-push.js' });
-// The page helper (subscribe/unsubscribe), one ES module served by `dwp serve` at /dwp-page.js.
+// The page helper (subscribe/unsubscribe), one ES module served by `dwpush serve` at /dwp-page.js.
 await build({ ...common, entryPoints: ['polyfill/page/index.ts'], format: 'esm', outfile: 'dist/polyfill/dwp-page.js' });
 // What a message editor needs (JSON positions, the parser), for the demo page: /dwp-editor.js.
 await build({ ...common, entryPoints: ['polyfill/page/editor.ts'], format: 'esm', outfile: 'dist/polyfill/dwp-editor.js' });

@@ -27,7 +27,7 @@ export function loadOrCreateAdminToken(dataDir: string, fromEnvironment?: string
   return createAdminToken(dataDir);
 }
 
-/** Replaces the stored admin token with a new one (`dwp keys --new-admin-token`). */
+/** Replaces the stored admin token with a new one (`dwpush keys --new-admin-token`). */
 export function createAdminToken(dataDir: string): AdminToken & { generated: string } {
   const file = join(dataDir, ADMIN_TOKEN_HASH_FILE);
   rmSync(file, { force: true });

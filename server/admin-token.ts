@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** 32 random bytes, base64url: what `dwp serve` generates when DWP_ADMIN_TOKEN is not set. */
+/** 32 random bytes, base64url: what `dwpush serve` generates when DWP_ADMIN_TOKEN is not set. */
 export function generateAdminToken(): string {
   return randomBytes(32).toString('base64url');
 }

@@ -5,7 +5,7 @@ import { callServer } from './server-request.js';
 import { decodeVapidKey, sameKey } from './vapid-key.js';
 
 export interface SubscribeOptions {
-  /** The `dwp serve` origin (and path prefix, if any); "" for the page's own origin. */
+  /** The `dwpush serve` origin (and path prefix, if any); "" for the page's own origin. */
   serverUrl: string;
   /** Channels to join on the server; omitted means the server's default. */
   channels?: string[];

@@ -20,7 +20,7 @@ export async function unsubscribe(options: UnsubscribeOptions): Promise<{ endpoi
   try {
     await callServer(options.serverUrl, '/api/subscriptions', { method: 'DELETE', body: { endpoint } });
   } catch (error) {
-    // 404: that server has already forgotten it, which is what we want (dwp serve answers 204 then).
+    // 404: that server has already forgotten it, which is what we want (dwpush serve answers 204 then).
     if (!(error instanceof PageError && error.status === 404)) throw error;
   }
   await current.subscription.unsubscribe();

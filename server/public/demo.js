@@ -8,7 +8,7 @@ import { renderPreview } from './preview.js';
 import { renderProgress, watchBroadcast } from './progress.js';
 import { starterMessage } from './starter-message.js';
 
-const SERVER = ''; // dwp serve serves this page: the API is on the same origin
+const SERVER = ''; // dwpush serve serves this page: the API is on the same origin
 const SCOPE = '/';
 const SW_URL = '/sw.js';
 const $ = (id) => document.getElementById(id);
@@ -112,7 +112,7 @@ async function send(form, target) {
     showStatus('send-status', ending, 'error');
   } catch (error) {
     const refused = error.status === 401 || error.status === 403;
-    showStatus('send-status', refused ? 'The admin token was refused: copy it from dwp serve’s output.' : error.message, 'error');
+    showStatus('send-status', refused ? 'The admin token was refused: copy it from dwpush serve’s output.' : error.message, 'error');
   } finally {
     button.disabled = false;
   }

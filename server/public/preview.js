@@ -11,7 +11,7 @@ export function renderPreview(container, result) {
     container.replaceChildren(
       el('p', { className: 'preview-empty' }, [
         el('strong', {}, 'Not a declarative message. '),
-        'Browsers hand it to the service worker’s push handler (this demo’s sw.js shows it as plain text); dwp serve refuses to send it.',
+        'Browsers hand it to the service worker’s push handler (this demo’s sw.js shows it as plain text); dwpush serve refuses to send it.',
       ]),
       el('p', { className: 'preview-facts' }, `Why: ${result.findings.map((f) => `${f.code}${f.path ? ` at ${f.path}` : ''}`).join(', ')}`),
     );

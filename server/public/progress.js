@@ -47,7 +47,7 @@ export function renderProgress(container, job) {
   );
 }
 
-/** dwp serve's ids are UUIDs: their first 8 hex digits tell broadcasts apart on one page (the whole id is the tooltip). */
+/** dwpush serve's ids are UUIDs: their first 8 hex digits tell broadcasts apart on one page (the whole id is the tooltip). */
 function shortId(id) {
   return /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? id.slice(0, 8) : id;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:parse`: messages per second for the parser and for `dwp lint`'s core
+ * `npm run bench:parse`: messages per second for the parser and for `dwpush lint`'s core
  * (`lintPayload`), beside plain UTF-8 decoding + `JSON.parse` of the same bytes in the same run:
  * the floor no JSON-based parser can beat. A benchmark, not a test: it prints figures and ratios.
  */

@@ -1,5 +1,5 @@
 /**
- * The demo page in a real Chromium, served by the real `dwp serve` (its own process, SQLite file and
+ * The demo page in a real Chromium, served by the real `dwpush serve` (its own process, SQLite file and
  * the built polyfill) that pushes to a loopback test push service. `pushManager.subscribe` is stubbed
  * (headless Chromium reaches no push service) with a subscription on that test service, whose keys
  * let it decrypt what the server sends. Needs Debian's chromium: in CI a missing browser fails the
@@ -11,7 +11,7 @@ import { describeInChromium, launchBrowser, PushDelivery, stubPushManager } from
 import { ADMIN_TOKEN, startDemoServer, type DemoServer } from '../support/demo-server.js';
 import { startMockPushService, type MockPushService, type MockSubscription } from '../support/mock-push-service.js';
 
-describeInChromium('demo page in Chromium, served by dwp serve', () => {
+describeInChromium('demo page in Chromium, served by dwpush serve', () => {
   let push: MockPushService;
   let server: DemoServer;
   let browser: Browser;
@@ -116,7 +116,7 @@ describeInChromium('demo page in Chromium, served by dwp serve', () => {
 
     const message = {
       web_push: 8030,
-      notification: { title: 'Sent from the demo', body: 'Through dwp serve', navigate: `${server.url}/orders/4417`, app_badge: '3' },
+      notification: { title: 'Sent from the demo', body: 'Through dwpush serve', navigate: `${server.url}/orders/4417`, app_badge: '3' },
     };
     await page.locator('#editor').fill(JSON.stringify(message, null, 2));
     await page.getByRole('button', { name: 'Send to me' }).click();
@@ -160,7 +160,7 @@ describeInChromium('demo page in Chromium, served by dwp serve', () => {
     expect(push.received(mine.id)).toHaveLength(0);
   });
 
-  it('when the page helper cannot load (not served by dwp serve), the banner says so', async () => {
+  it('when the page helper cannot load (not served by dwpush serve), the banner says so', async () => {
     expect(await page.locator('#server-banner').isVisible()).toBe(false);
     await page.route('**/dwp-page.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
     await page.reload();

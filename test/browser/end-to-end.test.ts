@@ -1,5 +1,5 @@
 /**
- * The whole path with real parts: `dwp serve` (a child process, temp data dir, real SQLite) sends
+ * The whole path with real parts: `dwpush serve` (a child process, temp data dir, real SQLite) sends
  * an admin's broadcast to a subscription on a loopback push service, which decrypts the body as a
  * browser's push service client would; those exact bytes are delivered into a real Chromium
  * service worker running the built polyfill under a site's own push handler, and the test reads
@@ -36,7 +36,7 @@ type SiteScope = {
   badgeCalls: unknown[][];
 };
 
-describeInChromium('end to end: dwp serve, a push service, the polyfill in Chromium', () => {
+describeInChromium('end to end: dwpush serve, a push service, the polyfill in Chromium', () => {
   const fixtures = useServerFixtures('dwp-e2e-', { beforeAll, afterAll });
   let server: ServerProcess;
   let subscriber: MockSubscription;

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, dwp, ROOT } from './run-dwp.js';
+import { assertBuilt, dwpush, ROOT } from './run-dwpush.js';
 
 let dir: string;
 const file = (name: string, content: string | Uint8Array) => {
@@ -21,10 +21,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('dwp lint: output', () => {
+describe('dwpush lint: output', () => {
   it('prints compiler-style lines with the position of each member, then the hint', () => {
     const path = file('typed.json', '{\n  "web_push": 8030,\n  "notification": {\n    "navigate": 42,\n    "title": "t"\n  }\n}\n');
-    const run = dwp(['lint', path]);
+    const run = dwpush(['lint', path]);
     expect(run.status).toBe(1);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe(`${path}:4:5  error  navigate-not-a-string  \`notification.navigate\` is a number, not a string`);
@@ -35,15 +35,15 @@ describe('dwp lint: output', () => {
 
   it('points a missing member at its parent object, and a syntax error at the offending character', () => {
     const missing = file('missing.json', '{"web_push": 8030,\n "notification": {"navigate": "https://example.com/"}}');
-    expect(dwp(['lint', missing]).stdout).toContain(`${missing}:2:2  error  title-missing`);
+    expect(dwpush(['lint', missing]).stdout).toContain(`${missing}:2:2  error  title-missing`);
     const broken = file('broken.json', '{\n  "web_push": 8030,\n  "notification": }\n');
-    expect(dwp(['lint', broken]).stdout).toContain(`${broken}:3:19  error  json-syntax`);
+    expect(dwpush(['lint', broken]).stdout).toContain(`${broken}:3:19  error  json-syntax`);
   });
 
   it('prints one JSON array with exactly the contract fields under --format json', () => {
     const good = file('good.json', MINIMAL);
     const relative = file('relative.json', MINIMAL.replace('https://example.com/', '/inbox'));
-    const run = dwp(['lint', '--format', 'json', good, relative]);
+    const run = dwpush(['lint', '--format', 'json', good, relative]);
     expect(run.status).toBe(1);
     expect(json(run)).toEqual([
       { file: good, format: 'standard', valid: true, findings: [] },
@@ -56,15 +56,15 @@ describe('dwp lint: output', () => {
 
   it('applies --profile, --as and --base-url', () => {
     const relative = file('scope.json', MINIMAL.replace('https://example.com/', 'inbox'));
-    expect(dwp(['lint', '--profile', 'spec', relative]).status).toBe(0);
-    const run = dwp(['lint', '--base-url', 'https://app.example/scope/', relative]);
+    expect(dwpush(['lint', '--profile', 'spec', relative]).status).toBe(0);
+    const run = dwpush(['lint', '--base-url', 'https://app.example/scope/', relative]);
     expect(run.stdout).toContain('https://app.example/scope/inbox');
-    const explainer = dwp(['lint', '--format', 'json', '--as', 'explainer', relative]);
+    const explainer = dwpush(['lint', '--format', 'json', '--as', 'explainer', relative]);
     expect(json(explainer)[0]).toMatchObject({ format: 'explainer', valid: false });
   });
 
   it('reads standard input for -', () => {
-    const run = dwp(['lint', '--format', 'json', '-'], MINIMAL);
+    const run = dwpush(['lint', '--format', 'json', '-'], MINIMAL);
     expect(run.status).toBe(0);
     expect(json(run)[0]).toMatchObject({ file: '<stdin>', valid: true });
   });
@@ -72,7 +72,7 @@ describe('dwp lint: output', () => {
   it('colours severities on a terminal (util-linux `script` gives it one), unless NO_COLOR is set', () => {
     const path = file('tty.json', '{"web_push":8030,"notification":{"title":""}}');
     const onTTY = (env: NodeJS.ProcessEnv) =>
-      spawnSync('script', ['-qec', `"${process.execPath}" dist/cli/dwp.js lint "${path}"`, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env }).stdout;
+      spawnSync('script', ['-qec', `"${process.execPath}" dist/cli/dwpush.js lint "${path}"`, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env }).stdout;
     const { NO_COLOR: _, ...env } = process.env;
     expect(onTTY(env)).toContain('\u001b[31merror\u001b[39m');
     expect(onTTY({ ...env, NO_COLOR: '1' })).not.toContain('\u001b[');
@@ -80,18 +80,18 @@ describe('dwp lint: output', () => {
 
   it('stops quietly when the reader closes the pipe early', () => {
     const files = Array.from({ length: 200 }, (_, i) => file(`pipe-${i}.json`, '{"web_push":8030,"notification":{"title":""}}'));
-    const run = spawnSync('sh', ['-c', `"${process.execPath}" dist/cli/dwp.js lint "$@" | head -c 1 >/dev/null`, 'sh', ...files], { cwd: ROOT, encoding: 'utf8' });
+    const run = spawnSync('sh', ['-c', `"${process.execPath}" dist/cli/dwpush.js lint "$@" | head -c 1 >/dev/null`, 'sh', ...files], { cwd: ROOT, encoding: 'utf8' });
     expect(run.stderr).toBe('');
   });
 
   it('prints help', () => {
-    const run = dwp(['lint', '--help']);
+    const run = dwpush(['lint', '--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('--profile spec|portable');
   });
 });
 
-describe('dwp lint: exit status 2 with one line for usage and I/O errors', () => {
+describe('dwpush lint: exit status 2 with one line for usage and I/O errors', () => {
   it.each([
     [['lint'], /no input/],
     [['lint', '--profile', 'strict', 'x.json'], /--profile must be spec or portable, not 'strict'/],
@@ -101,7 +101,7 @@ describe('dwp lint: exit status 2 with one line for usage and I/O errors', () =>
     [['lint', '--max-actions', 'two', 'x.json'], /--max-actions must be a whole number/],
     [['lint', '--colour', 'x.json'], /unknown or incomplete option '--colour'/],
   ])('%j', (args, error) => {
-    const run = dwp(args);
+    const run = dwpush(args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(error);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -111,20 +111,20 @@ describe('dwp lint: exit status 2 with one line for usage and I/O errors', () =>
     const good = file('fine.json', MINIMAL);
     const sub = join(dir, 'a-directory');
     mkdirSync(sub, { recursive: true });
-    const run = dwp(['lint', '--format', 'json', join(dir, 'nope.json'), sub, `${good}/x`, good]);
+    const run = dwpush(['lint', '--format', 'json', join(dir, 'nope.json'), sub, `${good}/x`, good]);
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([
-      `dwp lint: cannot read ${join(dir, 'nope.json')}: no such file`,
-      `dwp lint: cannot read ${sub}: is a directory`,
-      `dwp lint: cannot read ${good}/x: a part of the path is not a directory`,
+      `dwpush lint: cannot read ${join(dir, 'nope.json')}: no such file`,
+      `dwpush lint: cannot read ${sub}: is a directory`,
+      `dwpush lint: cannot read ${good}/x: a part of the path is not a directory`,
     ]);
     expect(json(run).map((r) => r.file)).toEqual([good]);
   });
 });
 
-describe('dwp lint: hostile input gets a finding, never a stack trace', () => {
+describe('dwpush lint: hostile input gets a finding, never a stack trace', () => {
   const lintOne = (name: string, content: string | Uint8Array) => {
-    const run = dwp(['lint', '--format', 'json', file(name, content)]);
+    const run = dwpush(['lint', '--format', 'json', file(name, content)]);
     expect(run.stderr).not.toMatch(STACK_TRACE);
     return { status: run.status, result: json(run)[0]! };
   };

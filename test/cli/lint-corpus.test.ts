@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BASE_URL, loadVectors, payloadBytes, type VectorCase } from '../vectors/load-vectors.js';
-import { assertBuilt, dwp } from './run-dwp.js';
+import { assertBuilt, dwpush } from './run-dwpush.js';
 
 /**
- * Every conformance case through the real `dwp lint --format json`, under both profiles: `valid`
+ * Every conformance case through the real `dwpush lint --format json`, under both profiles: `valid`
  * and the set of codes must be the case's `expect.lint[profile]`. Cases that share flags go
  * through one process, so the whole corpus costs a handful of processes.
  */
@@ -23,7 +23,7 @@ function flagsOf(c: VectorCase): string[] {
   return c.maxActions === undefined ? flags : [...flags, '--max-actions', String(c.maxActions)];
 }
 
-describe('dwp lint on the conformance corpus', () => {
+describe('dwpush lint on the conformance corpus', () => {
   it('loads cases', () => {
     expect(cases.length).toBeGreaterThan(0);
   });
@@ -39,7 +39,7 @@ describe('dwp lint on the conformance corpus', () => {
       });
       const mismatches: string[] = [];
       for (const [key, members] of groups) {
-        const run = dwp(['lint', '--format', 'json', '--profile', profile, ...(JSON.parse(key) as string[]), ...members.map((m) => m.path)]);
+        const run = dwpush(['lint', '--format', 'json', '--profile', profile, ...(JSON.parse(key) as string[]), ...members.map((m) => m.path)]);
         expect(run.stderr).toBe('');
         const reports = JSON.parse(run.stdout) as Array<{ file: string; valid: boolean; findings: Array<{ code: string }> }>;
         const byFile = new Map(reports.map((r) => [r.file, r]));

@@ -61,7 +61,7 @@ describe('notification preview', () => {
   it('a message that is not declarative is described as a legacy push, with the parser’s reason', () => {
     const container = preview('{"web_push": 8030, "notification": {"title": 42, "navigate": "/"}}');
     expect(container.querySelector('.notification')).toBeNull();
-    expect(container.querySelector('.preview-empty')!.textContent).toMatch(/^Not a declarative message.*dwp serve refuses to send it\.$/);
+    expect(container.querySelector('.preview-empty')!.textContent).toMatch(/^Not a declarative message.*dwpush serve refuses to send it\.$/);
     expect(container.querySelector('.preview-facts')!.textContent).toBe('Why: title-not-a-string at /notification/title');
   });
 

@@ -43,7 +43,7 @@ describe('broadcast progress', () => {
     expect([...container.querySelectorAll('.count')].map((c) => c.textContent)).toEqual(['5 sent', '1 failed', '1 gone', '3 pending']);
   });
 
-  it('shortens dwp serve’s UUID ids to their first 8 digits, keeping the whole id as the tooltip', () => {
+  it('shortens dwpush serve’s UUID ids to their first 8 digits, keeping the whole id as the tooltip', () => {
     document.body.innerHTML = '<div id="p"></div>';
     const container = document.getElementById('p')!;
     const id = 'b13c50e1-82c9-48e7-a77d-e5bb60c8ac85';

@@ -1,5 +1,5 @@
 /**
- * The real `dwp serve` for browser tests of the demo page: a child process (spawn-server.ts) with a
+ * The real `dwpush serve` for browser tests of the demo page: a child process (spawn-server.ts) with a
  * temp data dir and its SQLite file, serving `server/public/` and the built `dist/polyfill/`, and
  * allowed to push to one loopback test push service. The test reads what the server stored straight
  * from its database (read-only; WAL lets it read while the server writes).

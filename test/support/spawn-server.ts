@@ -1,4 +1,4 @@
-/** Runs the real `dwp serve` in a child process (from source, through tsx) and waits until it listens. */
+/** Runs the real `dwpush serve` in a child process (from source, through tsx) and waits until it listens. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ export interface ServerProcess {
 }
 
 export function runDwp(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'cli/dwp.ts', ...args], {
+  return spawn(process.execPath, ['--import', 'tsx', 'cli/dwpush.ts', ...args], {
     cwd: root,
     env: { ...process.env, DWP_ADMIN_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -130,7 +130,7 @@ export function installFakeBrowser(options: FakeBrowserOptions = {}) {
   return record;
 }
 
-/** A base64url P-256 public key, as `dwp serve` hands out (65 bytes, uncompressed point). */
+/** A base64url P-256 public key, as `dwpush serve` hands out (65 bytes, uncompressed point). */
 export const VAPID_PUBLIC_KEY = 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM';
 
 /** The server of the contract, answering every route well; pass overrides to break one. */

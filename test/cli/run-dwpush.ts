@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DWP = join(ROOT, 'dist', 'cli', 'dwp.js');
+const DWP = join(ROOT, 'dist', 'cli', 'dwpush.js');
 
 /**
  * The built CLI (`npm test` builds first). A stale build would test old code, so this refuses to
@@ -12,7 +12,7 @@ const DWP = join(ROOT, 'dist', 'cli', 'dwp.js');
  */
 export function assertBuilt(): void {
   const built = statSync(DWP, { throwIfNoEntry: false })?.mtimeMs;
-  if (built === undefined) throw new Error('dist/cli/dwp.js is missing: run `npm run build` first');
+  if (built === undefined) throw new Error('dist/cli/dwpush.js is missing: run `npm run build` first');
   for (const dir of ['cli', 'src']) {
     for (const name of readdirSync(join(ROOT, dir))) {
       if (statSync(join(ROOT, dir, name)).mtimeMs > built) throw new Error(`dist is older than ${dir}/${name}: run \`npm run build\``);
@@ -26,7 +26,7 @@ export interface Run {
   stderr: string;
 }
 
-export function dwp(args: string[], input?: string | Uint8Array): Run {
+export function dwpush(args: string[], input?: string | Uint8Array): Run {
   const result = spawnSync(process.execPath, [DWP, ...args], { cwd: ROOT, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

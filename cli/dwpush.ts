@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 /**
- * The `dwp` command: one file per subcommand, each exporting `run(args): Promise<number>` (the
+ * The `dwpush` command: one file per subcommand, each exporting `run(args): Promise<number>` (the
  * exit code). This file only dispatches.
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
-  lint: { summary: 'check declarative push messages (dwp lint --help)', load: () => import('./lint-command.js') },
-  serve: { summary: 'run the push server (dwp serve --help)', load: () => import('./serve-command.js') },
-  send: { summary: 'send a message to a subscription or through a server (dwp send --help)', load: () => import('./send-command.js') },
-  keys: { summary: 'print or generate VAPID keys and the admin token (dwp keys --help)', load: () => import('./keys-command.js') },
+  lint: { summary: 'check declarative push messages (dwpush lint --help)', load: () => import('./lint-command.js') },
+  serve: { summary: 'run the push server (dwpush serve --help)', load: () => import('./serve-command.js') },
+  send: { summary: 'send a message to a subscription or through a server (dwpush send --help)', load: () => import('./send-command.js') },
+  keys: { summary: 'print or generate VAPID keys and the admin token (dwpush keys --help)', load: () => import('./keys-command.js') },
 };
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`);
-  return `usage: dwp <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+  return `usage: dwpush <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`dwp: unknown command '${name}'\n\n${usage()}`);
+    process.stderr.write(`dwpush: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
   return (await command.load()).run(args);
@@ -33,7 +33,7 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
     // Expected failures are handled inside each command; this is the last guard against a stack trace.
-    process.stderr.write(`dwp: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`dwpush: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;
   },
 );
