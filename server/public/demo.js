@@ -141,7 +141,12 @@ async function send(form, target) {
       onUpdate: (update) => renderProgress($('progress'), update),
     });
     // The progress panel says how it ended; the status line only adds what went wrong.
-    const ending = { done: '', failed: `Notification ${id} failed.` }[job.status] ?? `Stopped watching notification ${id} (still ${job.status}).`;
+    const ending = {
+      done: '',
+      failed: `Notification ${id} failed.`,
+      cancelled: `Notification ${id} was cancelled: nothing more leaves.`,
+      expired: `Notification ${id} expired: its TTL ran out before every delivery was made.`,
+    }[job.status] ?? `Stopped watching notification ${id} (still ${job.status}).`;
     showStatus('send-status', ending, 'error');
   } catch (error) {
     const refused = error.status === 401 || error.status === 403;

@@ -1,12 +1,10 @@
 // The broadcast history as the page shows it: one entry per broadcast, newest first, with its title,
 // target, times, outcome counts as a stacked bar, the same split per push service, the last reasons
 // of failed deliveries, and Cancel while it can still be stopped.
+import { isFinal, UNFINISHED } from './broadcast-status.js';
 import { countsLegend, deliveryBar, pushServiceChart } from './delivery-chart.js';
 import { el } from './dom.js';
 import { shortId } from './progress.js';
-
-/** Statuses a broadcast leaves on its own; anything else is final (done, failed, cancelled, expired). */
-export const UNFINISHED = new Set(['scheduled', 'queued', 'running']);
 
 /** A sign beside each status word, so the status never rests on colour alone. */
 const STATUS_SIGN = { scheduled: '◷', queued: '…', running: '▶', done: '✓', failed: '✕', cancelled: '■', expired: '⌛' };
@@ -62,7 +60,7 @@ function broadcastEntry(b, onCancel) {
       cancel ?? [],
     ]),
     el('p', { className: 'broadcast-facts' }, facts.flatMap((fact, i) => (i ? [' · ', ...fact] : fact))),
-    b.total === 0 && !UNFINISHED.has(b.status)
+    b.total === 0 && isFinal(b.status)
       ? el('p', { className: 'hint' }, 'Nobody was in its audience: no subscriber matched the target when it started.')
       : [deliveryBar(b, 'Deliveries'), countsLegend(b)],
     pushServiceChart(b.pushServices) ?? [],

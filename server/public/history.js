@@ -1,13 +1,20 @@
 // The live broadcast history: `GET /api/notifications` newest first, each unfinished broadcast's
 // detailed status (`GET /api/notifications/:id`: counts per push service, failure reasons) on
 // every refresh, and refreshed every second while something is under way.
-import { UNFINISHED } from './history-view.js';
+import { UNFINISHED } from './broadcast-status.js';
 
 /**
  * `fetchPage({limit, before})` answers `{notifications, next?}`; `fetchDetail(id)` one broadcast's
  * status; `render(broadcasts, {more})` gets the entries newest first, each with its details merged
- * in. A finished broadcast's details are fetched once: they do not change any more.
+ * in. A finished broadcast's details are fetched until they settle, then never again.
  */
+/**
+ * Deliveries already on their way when a broadcast was cancelled (or expired) still finish and
+ * are counted: a final broadcast's counts settle within the push-service timeout.
+ */
+const SETTLE_MS = 60_000;
+const settled = (b) => !UNFINISHED.has(b.status) && !(Date.parse(b.finishedAt) > Date.now() - SETTLE_MS);
+
 export function liveHistory({ fetchPage, fetchDetail, render, onError, pageSize = 20, liveInterval = 1000, idleInterval = 10_000 }) {
   let entries = [];
   let next;
@@ -22,7 +29,7 @@ export function liveHistory({ fetchPage, fetchDetail, render, onError, pageSize 
   const underWay = () => merged().some((b) => b.status === 'queued' || b.status === 'running');
 
   async function loadDetails() {
-    const stale = entries.filter((e) => !details.has(e.id) || UNFINISHED.has(details.get(e.id).status) || UNFINISHED.has(e.status));
+    const stale = entries.filter((e) => !details.has(e.id) || !settled(details.get(e.id)) || UNFINISHED.has(e.status));
     const answers = await Promise.all(stale.map((e) => fetchDetail(e.id).then((d) => [e.id, d], () => null)));
     for (const answer of answers) if (answer) details.set(...answer);
   }

@@ -145,7 +145,7 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
 
   it('a wrong admin token is reported', async () => {
     await page.getByLabel('Admin token').fill('wrong-token-wrong-token');
-    await page.getByRole('button', { name: 'Broadcast' }).click();
+    await page.getByRole('button', { name: 'Broadcast', exact: true }).click();
     await expect.poll(() => text('#send-status'), { timeout: 5000 }).toMatch(/^The admin token was refused/);
   });
 
@@ -184,7 +184,7 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
     await subscribeButton().click();
     await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed/);
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Broadcast' }).click();
+    await page.getByRole('button', { name: 'Broadcast', exact: true }).click();
     await expect.poll(() => text('.job-status'), { timeout: 10_000 }).toMatch(/: done, (\d+) of \1 handled$/);
     const editor = JSON.parse(await page.locator('#editor').inputValue()) as unknown;
     for (const id of [mine.id, other.id]) {

@@ -116,6 +116,19 @@ describe('the live history', () => {
     expect(render.mock.calls.at(-1)![0][0]).toMatchObject({ id: 'a', status: 'done' });
   });
 
+  it('keeps asking about a broadcast cancelled just now: deliveries on their way still finish and count', async () => {
+    const now = new Date().toISOString();
+    const c = view({ id: 'c', status: 'cancelled', finishedAt: now, sent: 1, unsent: 2, pending: 1 });
+    const api = server([[c]], { c: [c, { ...c, sent: 2, pending: 0 }] });
+    const render = vi.fn();
+    const history = liveHistory({ ...api, render, onError: () => {} });
+    await history.start();
+    history.stop();
+    await history.refresh();
+    expect(api.fetchDetail).toHaveBeenCalledTimes(2);
+    expect(render.mock.calls.at(-1)![0][0]).toMatchObject({ sent: 2, pending: 0 });
+  });
+
   it('shows older pages after the newest, and says when there are none left', async () => {
     const newer = [view({ id: 'n1', status: 'done', createdAt: '2026-11-30T06:02:00Z' })];
     const older = [view({ id: 'o1', status: 'done', createdAt: '2026-11-30T05:00:00Z' })];
