@@ -22,10 +22,15 @@ export function describeFailure({ status, code, count }) {
   return `${reason} × ${count}`;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+const dateAndClock = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
+/** Today's times as a clock, older ones with their date; the exact instant is the `datetime`. */
 function time(label, iso) {
-  return iso ? [`${label} `, el('time', { dateTime: iso }, dateTime.format(new Date(iso)))] : [];
+  if (!iso) return [];
+  const at = new Date(iso);
+  const today = at.toDateString() === new Date().toDateString();
+  return [`${label} `, el('time', { dateTime: iso, title: at.toString() }, (today ? clock : dateAndClock).format(at))];
 }
 
 /**
