@@ -14,6 +14,8 @@ export interface SendOptions extends PushRequestOptions {
   guard?: PushOriginGuard;
   /** Resolves relative URLs in the message. */
   baseURL?: string;
+  /** Top-level members for service workers without the polyfill: sends a hybrid payload (spec-notes.md#hybrid-payloads). */
+  legacy?: Record<string, unknown>;
 }
 
 export interface SendResult {
@@ -35,7 +37,7 @@ let sharedAgents: PushAgents | undefined;
  * `push-origin-not-allowed`, `timeout`, `network-error`).
  */
 export async function sendNotification(subscription: PushSubscriptionJSON, message: unknown, options: SendOptions): Promise<SendResult> {
-  const bytes = preparePayload(message, options.baseURL === undefined ? {} : { baseURL: options.baseURL });
+  const bytes = preparePayload(message, { baseURL: options.baseURL, legacy: options.legacy });
   const url = (options.guard ?? createPushOriginGuard())(subscription?.endpoint);
   const authorize = typeof options.vapid === 'function' ? options.vapid : createVapidAuthorizer(options.vapid);
   const request = buildPushRequest(subscription, bytes, authorize(url.origin), options);

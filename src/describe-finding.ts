@@ -154,6 +154,10 @@ export const DESCRIPTIONS: Readonly<Record<FindingCode, Describe>> = {
     message: `${member(path)} is not a member this format defines; did you mean \`${String(p.suggestion)}\`?`,
     hint: 'Browsers ignore members they do not know, so this one has no effect.',
   }),
+  'legacy-fields': (p) => ({
+    message: `a hybrid payload: top-level ${(p.members as string[]).map((m) => `\`${m}\``).join(', ')} ${(p.members as string[]).length === 1 ? 'is' : 'are'} not part of the declarative message`,
+    hint: 'Browsers and the polyfill ignore them; they are there for service workers not yet updated to the polyfill. Stop sending them once every worker has updated.',
+  }),
   'url-relative': (p, path) => ({
     message: `${member(path)} ${quote(p.value)} is a relative URL`,
     hint: `The standard resolves it against the subscription scope (here ${quote(p.resolved)}), but Safari needs an absolute URL. Write it absolute.`,

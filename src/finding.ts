@@ -36,6 +36,7 @@ export type FindingCode =
   | 'action-skipped'
   | 'actions-over-limit'
   | 'unknown-member'
+  | 'legacy-fields'
   // Portability: where shipping browsers and the standard disagree
   | 'url-relative'
   | 'url-script'

@@ -1,9 +1,10 @@
 // The demo page: wires the page helper (/dwp-page.js) and the panels together. Everything that can be
 // tested without a browser lives in the imported modules.
 import { callServer, currentSubscription, subscribe, unsubscribe } from '/dwp-page.js';
-import { locatePointer, parsePushPayload } from '/dwp-editor.js';
+import * as core from '/dwp-editor.js';
 import { lineGutter } from './line-gutter.js';
 import { liveLint, moveCaret, renderFindings, renderLintUnavailable } from './lint-panel.js';
+import { renderOldWorkerView } from './old-worker-view.js';
 import { renderPreview } from './preview.js';
 import { renderProgress, watchBroadcast } from './progress.js';
 import { starterMessage } from './starter-message.js';
@@ -70,15 +71,21 @@ const editor = $('editor');
 editor.value = starterMessage(location.origin);
 const readOptions = { baseURL: new URL(SCOPE, location.href).href, maxActions: globalThis.Notification?.maxActions };
 const gutter = lineGutter(editor, $('gutter'));
-const preview = () => renderPreview($('preview'), parsePushPayload(editor.value, readOptions));
+let legacy; // the hybrid payload's legacy fields: undefined (none), null (not sendable) or an object
+const oldWorker = () => { legacy = renderOldWorkerView($('old-worker'), { messageText: editor.value, legacyText: $('legacy').value, core }); };
+const preview = () => {
+  renderPreview($('preview'), core.parsePushPayload(editor.value, readOptions));
+  oldWorker();
+};
 editor.addEventListener('input', preview);
+$('legacy').addEventListener('input', oldWorker);
 preview();
 
 const lint = liveLint({
   editor,
   lint: (text) => api('/api/lint', { body: { message: text, profile: $('profile').value, baseURL: readOptions.baseURL } }),
   onResult: (text, result) =>
-    gutter.mark(renderFindings($('findings'), $('lint-summary'), { text, result, locate: locatePointer, onSelect: (position) => moveCaret(editor, position) })),
+    gutter.mark(renderFindings($('findings'), $('lint-summary'), { text, result, locate: core.locatePointer, onSelect: (position) => moveCaret(editor, position) })),
   onError: (error) => {
     gutter.mark([]);
     renderLintUnavailable($('findings'), $('lint-summary'), error.code === 'server-unreachable' ? 'Lint needs the server, which is unreachable.' : error.message);
@@ -94,13 +101,17 @@ token.addEventListener('input', () => sessionStorage.setItem('dwp-admin-token', 
 
 async function send(form, target) {
   const button = form.querySelector('button');
+  if (legacy === null) {
+    showStatus('send-status', 'Fix the legacy fields first (see “Legacy fields” above).', 'error');
+    return;
+  }
   button.disabled = true;
   $('progress').replaceChildren();
   showStatus('send-status', target ? `Sending to channel “${target}”…` : 'Broadcasting to every subscriber…');
   try {
     // The editor's text as it is: the server checks exactly the text that lint checked, and refuses
     // one that is not a valid declarative message (it never sends legacy pushes).
-    const body = target ? { message: editor.value, channel: target } : { message: editor.value };
+    const body = { message: editor.value, ...(target ? { channel: target } : {}), ...(legacy ? { legacy } : {}) };
     const { id } = await api('/api/notifications', { body, token: token.value });
     const job = await watchBroadcast({
       id,
