@@ -123,23 +123,31 @@ describe('installed into an empty project', () => {
     expect(Object.values(report.refused)).toEqual(['ERR_PACKAGE_PATH_NOT_EXPORTED', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
   });
 
-  it('ships declarations that import only shipped declarations, node: modules and its own dependencies', () => {
-    const declarations = filesIn(installed).filter((f) => f.endsWith('.d.ts'));
-    expect(declarations.length).toBeGreaterThan(0);
+  it('ships every declaration its entries reach, importing only node: modules and its own dependencies', () => {
+    // Walked from each entry's `types`, as a user's TypeScript loads them: an unshipped file or a
+    // type from a dev dependency (or an optional peer) would be an error there, or silently `any`.
     const allowed = new Set(Object.keys(manifest.dependencies));
+    const entries = Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [] : [target.types!]));
+    expect(entries).toHaveLength(4);
+    const seen = new Set<string>();
     const broken: string[] = [];
-    for (const file of declarations) {
-      const text = readFileSync(file, 'utf8');
-      for (const [, from, inline] of text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*'([^']+)'|\bimport\('([^']+)'\)/gm)) {
-        const specifier = from ?? inline;
-        if (specifier!.startsWith('.')) {
-          if (!existsSync(resolve(dirname(file), specifier!.replace(/\.js$/, '.d.ts')))) broken.push(`${relative(installed, file)}: ${specifier}`);
-        } else if (!specifier!.startsWith('node:') && !allowed.has(packageName(specifier!))) {
-          broken.push(`${relative(installed, file)}: ${specifier} is not a dependency`);
-        }
+    const visit = (file: string, from: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      if (!existsSync(file)) {
+        broken.push(`${relative(installed, file)} (from ${from}) is not shipped`);
+        return;
       }
-    }
+      const text = readFileSync(file, 'utf8');
+      for (const [, quoted, inline] of text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*'([^']+)'|\bimport\('([^']+)'\)/gm)) {
+        const specifier = (quoted ?? inline)!;
+        if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.d.ts')), relative(installed, file));
+        else if (!specifier.startsWith('node:') && !allowed.has(packageName(specifier))) broken.push(`${relative(installed, file)}: ${specifier} is not a dependency`);
+      }
+    };
+    for (const entry of entries) visit(join(installed, entry), 'package.json');
     expect(broken).toEqual([]);
+    expect(seen.size).toBeGreaterThan(entries.length);
   });
 
   it.each([
@@ -192,10 +200,6 @@ function typeCheck(file: string, resolution: ts.CompilerOptions): string[] {
 function packageName(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
-}
-
-function filesIn(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
 function packagesIn(modules: string): string[] {
