@@ -122,10 +122,17 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
     await page.getByLabel('Example').selectOption('hybrid');
     await page.getByRole('button', { name: 'Load example' }).click();
     expect(await text('.notification-title')).toBe('Alice replied to you');
+    // Its legacy fields fill their box, and the old worker's view shows the hybrid payload.
+    expect(JSON.parse(await page.locator('#legacy').inputValue())).toEqual({ title: 'Alice replied to you', body: '“Sounds good, see you at 10.”', url: `${server.url}/threads/77` });
+    expect(await text('#old-worker')).toContain(`"url": "${server.url}/threads/77"`);
     await editor.focus();
     await page.keyboard.press('Control+z');
     await page.keyboard.press('Control+z');
     expect(await editor.inputValue()).toBe('{"mine": true}');
+    await page.getByRole('button', { name: 'Load example' }).click(); // hybrid again, then standard: no legacy fields
+    await page.getByLabel('Example').selectOption('standard');
+    await page.getByRole('button', { name: 'Load example' }).click();
+    expect(await page.locator('#legacy').inputValue()).toBe('');
   });
 
   it('copy as curl puts the Broadcast request on the clipboard and the page, without the admin token', async () => {
@@ -177,6 +184,21 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
     await delivery.push(received!.payload!);
     const shown = await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => [n.title, n.body]));
     expect(shown).toEqual([[message.notification.title, message.notification.body]]);
+  });
+
+  it('legacy fields show what an old worker would receive, and send to me delivers that hybrid payload', async () => {
+    await subscribeButton().click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed/);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    const legacy = { title: 'Example Shop', body: 'Your order has shipped', url: `${server.url}/orders/4417` };
+    await page.locator('#hybrid summary').click();
+    await page.getByLabel(/Top-level fields an old worker reads/).fill(JSON.stringify(legacy));
+    const shown = (await text('#old-worker'))!;
+    const editor = JSON.parse(await page.locator('#editor').inputValue()) as Record<string, unknown>;
+    expect(JSON.parse(shown.slice(0, shown.indexOf('\n\n')))).toEqual({ ...editor, ...legacy });
+    await page.getByRole('button', { name: 'Send to me' }).click();
+    await expect.poll(() => text('.job-status'), { timeout: 10_000 }).toMatch(/: done, 1 of 1 handled$/);
+    expect(push.received(mine.id).map((r) => JSON.parse(r.payload!) as unknown)).toEqual([{ ...editor, ...legacy }]);
   });
 
   it('broadcast without a channel reaches every subscriber, whatever channels they joined', async () => {
