@@ -125,9 +125,9 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
     // Its legacy fields fill their box, and the old worker's view shows the hybrid payload.
     expect(JSON.parse(await page.locator('#legacy').inputValue())).toEqual({ title: 'Alice replied to you', body: '“Sounds good, see you at 10.”', url: `${server.url}/threads/77` });
     expect(await text('#old-worker')).toContain(`"url": "${server.url}/threads/77"`);
+    // Three edits so far (explainer; hybrid's legacy fields, then its message), undone in turn.
     await editor.focus();
-    await page.keyboard.press('Control+z');
-    await page.keyboard.press('Control+z');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Control+z');
     expect(await editor.inputValue()).toBe('{"mine": true}');
     await page.getByRole('button', { name: 'Load example' }).click(); // hybrid again, then standard: no legacy fields
     await page.getByLabel('Example').selectOption('standard');
