@@ -119,7 +119,8 @@ describeInChromium('demo page layout and accessibility in Chromium', () => {
           const style = getComputedStyle(node);
           return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
         };
-        const name = e.id || (e instanceof HTMLAnchorElement ? 'link' : '') || e.querySelector('.finding-code')?.textContent || e.textContent!.trim();
+        const name = e.id || (e instanceof HTMLAnchorElement ? 'link' : '') || (e.tagName === 'SUMMARY' ? `summary of ${e.parentElement!.id}` : '')
+          || e.querySelector('.finding-code')?.textContent || e.textContent!.trim();
         return { name, visible: ring(e) || (e.closest('.editor') !== null && ring(e.closest('.editor')!)) };
       });
       if (!focused) break;
@@ -130,7 +131,7 @@ describeInChromium('demo page layout and accessibility in Chromium', () => {
     expect(reached).toEqual([
       'subscribe', 'profile', 'example', 'load-example', 'format', 'editor', 'actions-not-shown-by-safari',
       'link', 'link', 'link', // where each click goes
-      'admin-token', 'Send to me', 'broadcast-channel', 'Broadcast', 'copy-curl', 'history-refresh',
+      'admin-token', 'summary of hybrid', 'Send to me', 'broadcast-channel', 'Broadcast', 'copy-curl', 'history-refresh',
     ]);
   });
 
