@@ -1,4 +1,4 @@
-import { postPushRequest, createPushAgents, type PushAgents } from './post-push-request.js';
+import { createPushConnections, type PushConnections } from './push-connections.js';
 import { preparePayload } from './prepare-payload.js';
 import { createPushOriginGuard, type PushOriginGuard } from './push-origin-guard.js';
 import { buildPushRequest, type PushRequestOptions, type PushSubscriptionJSON } from './push-request.js';
@@ -7,8 +7,8 @@ import { createVapidAuthorizer, type VapidAuthorizer, type VapidDetails } from '
 export interface SendOptions extends PushRequestOptions {
   /** VAPID keys, or an authorizer that caches the JWT across sends (`createVapidAuthorizer`). */
   vapid: VapidDetails | VapidAuthorizer;
-  /** Keep-alive agents to share across sends; one pair per call otherwise. */
-  agents?: PushAgents;
+  /** Connections to share across sends (`createPushConnections`); a shared set otherwise. */
+  connections?: PushConnections;
   timeoutMs?: number;
   /** Which endpoints may be contacted; by default only the known push services over https. */
   guard?: PushOriginGuard;
@@ -25,7 +25,7 @@ export interface SendResult {
   retryAfter: number | null;
 }
 
-let sharedAgents: PushAgents | undefined;
+let sharedConnections: PushConnections | undefined;
 
 /**
  * Sends one declarative message to one subscription. The message (standard, or the 2023 explainer
@@ -39,8 +39,8 @@ export async function sendNotification(subscription: PushSubscriptionJSON, messa
   const url = (options.guard ?? createPushOriginGuard())(subscription?.endpoint);
   const authorize = typeof options.vapid === 'function' ? options.vapid : createVapidAuthorizer(options.vapid);
   const request = buildPushRequest(subscription, bytes, authorize(url.origin), options);
-  const agents = options.agents ?? (sharedAgents ??= createPushAgents());
-  const response = await postPushRequest(request, agents, options.timeoutMs);
+  const connections = options.connections ?? (sharedConnections ??= createPushConnections());
+  const response = await connections.post(request, options.timeoutMs);
   return toSendResult(response.status, response.retryAfter);
 }
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import webpush from 'web-push';
-import { createPushAgents, destroyPushAgents } from '../../server/post-push-request.js';
+import { createPushConnections } from '../../server/push-connections.js';
 import { preparePayload } from '../../server/prepare-payload.js';
 import { createPushOriginGuard } from '../../server/push-origin-guard.js';
 import type { PushSubscriptionJSON } from '../../server/push-request.js';
@@ -76,16 +76,16 @@ async function measure(keyFile: string, certFile: string): Promise<void> {
   }));
 
   const builder = createRequestBuilder(WORKERS);
-  const agents = createPushAgents({ maxSockets: CONCURRENCY });
+  const connections = createPushConnections({ maxSockets: CONCURRENCY });
   const context = { payload: bytes, options: { ttl: 60 } };
   await builder.build(context, subscriptions[0]!, 'warm-up'); // start the workers before the clock
   let failures = 0;
   results.push(await run(service, 'engine (sendToMany)', N, () => sendToMany(subscriptions, context, {
-    guard: createPushOriginGuard([origin]), authorize: createVapidAuthorizer({ subject: SUBJECT, ...keys }), builder, agents, concurrency: CONCURRENCY,
+    guard: createPushOriginGuard([origin]), authorize: createVapidAuthorizer({ subject: SUBJECT, ...keys }), builder, connections, concurrency: CONCURRENCY,
     onResult: (_s, attempt) => { if (attempt.status !== 201) failures++; },
   })));
   await builder.close();
-  destroyPushAgents(agents);
+  connections.close();
   if (failures > 0) throw new Error(`${failures} engine sends were not answered 201`);
 
   for (const n of [Math.floor(N / 4), N]) results.push(await runServer(service, origin, subscriptions.slice(0, n)));
