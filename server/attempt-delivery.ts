@@ -1,6 +1,6 @@
 import type { LaneWork, SendFeedback } from './origin-lanes.js';
 import type { PushConnections } from './push-connections.js';
-import { isPushError } from './push-error.js';
+import { isPushError, type PushErrorCode } from './push-error.js';
 import type { PushOriginGuard } from './push-origin-guard.js';
 import type { PushRequest, PushSubscriptionJSON } from './push-request.js';
 import type { BuildContext, RequestBuilder } from './request-builder.js';
@@ -14,10 +14,13 @@ export interface DeliveryDeps {
   timeoutMs?: number;
 }
 
-/** The push service's answer, or why there was none (`retryable`: a timeout or a broken connection). */
+/**
+ * The push service's answer, or why there was none: a coded error (error-codes.ts says whether it
+ * is retryable: a timeout or a broken connection is) with its message.
+ */
 export type Attempt =
   | { status: number; retryAfter: number | null }
-  | { status: null; retryable: boolean; code: string };
+  | { status: null; retryable: boolean; code: PushErrorCode; message: string };
 
 /**
  * One message to many subscriptions as lane work: guard and encrypt (web-push, cached JWT) ahead of
@@ -49,10 +52,13 @@ export function deliveryWork<T extends PushSubscriptionJSON>(context: BuildConte
   };
 }
 
+/**
+ * Classified where it arises: a coded error knows whether it may pass; anything else is a bug, a
+ * failure to surface (the caller logs it), not a network error to retry.
+ */
 function failed(error: unknown): Attempt {
-  const code = isPushError(error) ? error.code : 'network-error';
-  // No answer may come later; a refused endpoint or unusable keys never will.
-  return { status: null, retryable: code === 'timeout' || code === 'network-error', code };
+  if (isPushError(error)) return { status: null, retryable: error.retryable, code: error.code, message: error.message };
+  return { status: null, retryable: false, code: 'internal-error', message: error instanceof Error ? error.message : String(error) };
 }
 
 /**

@@ -70,7 +70,7 @@ export class BroadcastRun {
         if (this.inFlight.has(item.id)) continue;
         if (item.endpoint === null) {
           this.inFlight.add(item.id);
-          this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null });
+          this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null, lastError: null });
           continue;
         }
         if (!origins.has(item.origin)) {
@@ -91,13 +91,16 @@ export class BroadcastRun {
   }
 
   private answered(item: PendingDelivery, attempt: Attempt): void {
+    if (attempt.status === null && attempt.code === 'internal-error') {
+      this.log(`broadcast ${this.id}: BUG while delivering to subscription ${item.id}: ${attempt.message} (recorded as failed, not retried)`);
+    }
     this.watchForbidden(item.origin, attempt.status);
     this.record(this.outcome(item.id, item.attempts + 1, attempt));
   }
 
   private outcome(subscriptionId: number, attempts: number, attempt: Attempt): DeliveryOutcome {
     const { status } = attempt;
-    const base = { subscriptionId, attempts, nextAttemptAt: 0, lastStatus: status };
+    const base = { subscriptionId, attempts, nextAttemptAt: 0, lastStatus: status, lastError: status === null ? attempt.code : null };
     if (status === null && !attempt.retryable) return { ...base, state: 'failed' };
     if (status !== null && status >= 200 && status < 300) return { ...base, state: 'sent' };
     if (status === 404 || status === 410) return { ...base, state: 'gone' };
