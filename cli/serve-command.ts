@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ADMIN_TOKEN_FILE } from '../server/admin-token-file.js';
 import { startServer } from '../server/start-server.js';
+import { writeSecretFile } from '../server/vapid-keys.js';
 import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure } from './command-flags.js';
 import { packageRoot } from './package-root.js';
 
@@ -21,7 +24,9 @@ generated on first start, the demo page at /.
   --workers N               DWP_WORKERS              encryption worker threads (default: cores - 1, at most 4)
   --public-dir DIR          DWP_PUBLIC_DIR           static files served at / (default server/public)
   --polyfill-dir DIR        DWP_POLYFILL_DIR         built polyfill scripts (default dist/polyfill)
-                            DWP_ADMIN_TOKEN          admin token (else generated on first start, shown once)
+                            DWP_ADMIN_TOKEN          admin token, at least 16 characters, no white space (else generated on
+                                                     first start: shown once on a terminal (stderr), or written to
+                                                     DIR/admin-token.txt, mode 0600, when there is none)
   -h, --help                                         show this help
 `;
 
@@ -59,9 +64,7 @@ export async function run(args: string[]): Promise<number> {
       log,
     });
     if (subject === DEFAULT_VAPID_SUBJECT) log(`VAPID subject is the placeholder ${DEFAULT_VAPID_SUBJECT}: set --subject to a contact address before production (Apple's push service checks it)`);
-    if (server.generatedAdminToken) {
-      process.stdout.write(`\nAdmin token (shown once; only its hash is stored, in ${dataDir}):\n\n  ${server.generatedAdminToken}\n\nSend with: DWP_ADMIN_TOKEN=<token> dwpush send --server ${server.url} --message FILE\n\n`);
-    }
+    if (server.generatedAdminToken) showGeneratedToken(server.generatedAdminToken, dataDir, server.url, log);
     log(`listening on ${server.url} (data in ${dataDir})`);
   } catch (error) {
     return reportFailure('serve', error, USAGE);
@@ -82,4 +85,21 @@ export async function run(args: string[]): Promise<number> {
  */
 function defaultWorkers(): number {
   return Math.max(0, Math.min(4, availableParallelism() - 1));
+}
+
+/**
+ * A generated admin token goes to the person at the terminal (stderr), never to the log stream
+ * (stdout, often collected); with no terminal, to a file only the owner can read (0600), which the
+ * log names. Only the token's hash is kept otherwise (admin-token-file.ts).
+ */
+function showGeneratedToken(token: string, dataDir: string, url: string, log: (line: string) => void): void {
+  const usage = `Send with: DWP_ADMIN_TOKEN=<token> dwpush send --server ${url} --message FILE`;
+  if (process.stderr.isTTY) {
+    process.stderr.write(`\nAdmin token (shown once; only its hash is stored, in ${dataDir}):\n\n  ${token}\n\n${usage}\n\n`);
+    return;
+  }
+  const file = join(dataDir, ADMIN_TOKEN_FILE);
+  rmSync(file, { force: true });
+  writeSecretFile(file, `${token}\n`);
+  log(`generated an admin token: no terminal to show it on, so it is in ${file} (mode 0600); store it elsewhere and delete the file. ${usage}`);
 }

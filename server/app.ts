@@ -6,6 +6,7 @@ import { DEFAULT_LINT_BASE_URL, lintPayload, lintValue } from '../src/lint-messa
 import { isAdminAuthorization } from './admin-token.js';
 import { apiError, inputError, readJsonObject } from './api-error.js';
 import type { BroadcastEngine } from './broadcast-engine.js';
+import { canonicalEndpoint } from './canonical-endpoint.js';
 import { preparePayload } from './prepare-payload.js';
 import type { PushOriginGuard } from './push-origin-guard.js';
 import { checkPushRequestOptions, DEFAULT_TTL, type PushRequestOptions } from './push-request.js';
@@ -50,9 +51,10 @@ export function createApp(options: AppOptions): Hono {
     try {
       const subscription = readSubscription(body.subscription);
       const channels = readChannels(body.channels);
+      // Stored as the guard's canonical URL: one push resource, one row, however it was spelled.
       const url = guard(subscription.endpoint);
-      store.saveSubscription(subscription, url.origin, channels);
-      return c.json({ endpoint: subscription.endpoint, channels }, 201);
+      store.saveSubscription({ ...subscription, endpoint: url.href }, url.origin, channels);
+      return c.json({ endpoint: url.href, channels }, 201);
     } catch (error) {
       return inputError(c, error);
     }
@@ -61,7 +63,7 @@ export function createApp(options: AppOptions): Hono {
   app.delete('/api/subscriptions', limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
     if (!body || typeof body.endpoint !== 'string') return apiError(c, 'invalid-json', 'the body must be a JSON object {"endpoint": "..."}');
-    store.deleteSubscription(body.endpoint);
+    store.deleteSubscription(canonicalEndpoint(body.endpoint)?.href ?? body.endpoint);
     return c.body(null, 204);
   });
 

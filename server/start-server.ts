@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { loadOrCreateAdminToken } from './admin-token-file.js';
+import { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HASH_FILE, checkAdminToken, loadOrCreateAdminToken } from './admin-token-file.js';
 import { createApp } from './app.js';
+import { createPrivateFile, secureDataDir } from './data-dir.js';
 import { BroadcastEngine } from './broadcast-engine.js';
 import { createPushAgents, destroyPushAgents } from './post-push-request.js';
 import { PushError } from './push-error.js';
@@ -13,7 +13,7 @@ import { createRequestBuilder } from './request-builder.js';
 import { loadWithPeer } from './optional-peer.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import { createVapidAuthorizer } from './vapid-authorization.js';
-import { loadOrCreateVapidKeys } from './vapid-keys.js';
+import { loadOrCreateVapidKeys, VAPID_KEYS_FILE } from './vapid-keys.js';
 
 export interface ServerConfig {
   port: number;
@@ -49,6 +49,8 @@ export interface RunningServer {
 }
 
 export const DATABASE_FILE = 'dwp.sqlite';
+/** Every file the server keeps in the data directory: all private (0600). */
+const DATA_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, VAPID_KEYS_FILE, ADMIN_TOKEN_HASH_FILE, ADMIN_TOKEN_FILE];
 
 /** Opens the data directory, resumes unfinished broadcasts and listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
@@ -59,14 +61,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // Loaded here, not imported above: the server entry and the send helper work without better-sqlite3;
   // loaded before anything is written, so a missing one leaves the data directory as it was.
   const { SqliteStore } = await loadWithPeer(() => import('./store/sqlite-store.js'), 'better-sqlite3', 'the SQLite store (dwpush serve)');
-  try {
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new PushError('data-dir-unusable', `cannot create the data directory ${config.dataDir}: ${(error as Error).message}`);
-  }
+  if (config.adminToken) checkAdminToken(config.adminToken);
+  secureDataDir(config.dataDir, DATA_FILES);
+  const token = loadOrCreateAdminToken(config.dataDir, config.adminToken);
   const { keys, created } = loadOrCreateVapidKeys(config.dataDir);
   if (created) config.log(`generated VAPID keys in ${config.dataDir} (public key ${keys.publicKey})`);
-  const token = loadOrCreateAdminToken(config.dataDir, config.adminToken);
+  createPrivateFile(join(config.dataDir, DATABASE_FILE));
   const store = new SqliteStore(join(config.dataDir, DATABASE_FILE));
   const agents = createPushAgents({ maxSockets: config.concurrency });
   const builder = createRequestBuilder(config.workers);

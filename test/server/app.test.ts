@@ -51,6 +51,39 @@ describe('subscriptions API', () => {
     expect((await h.call('DELETE', '/api/subscriptions', { endpoint: subscription.endpoint })).status).toBe(204);
   });
 
+  it('keeps one row per push resource: five spellings of one endpoint are one subscription or refused', async () => {
+    const { subscription } = mock.subscribe();
+    const url = new URL(subscription.endpoint);
+    const spellings = {
+      tab: subscription.endpoint.replace('/push/', '/pu\tsh/'),
+      crlf: `${subscription.endpoint}\r\n`,
+      numericHost: subscription.endpoint.replace('127.0.0.1', '2130706433'),
+      backslash: subscription.endpoint.replace(/\//g, '\\'),
+      noSlashes: subscription.endpoint.replace('http://', 'http:'),
+    };
+    expect((await h.call('POST', '/api/subscriptions', { subscription })).status).toBe(201);
+    const answers: Record<string, number> = {};
+    for (const [name, endpoint] of Object.entries(spellings)) {
+      const res = await h.call('POST', '/api/subscriptions', { subscription: { ...subscription, endpoint } });
+      answers[name] = res.status;
+      if (res.status === 201) expect(((await res.json()) as { endpoint: string }).endpoint).toBe(url.href);
+      else expect(await errorCode(res)).toBe('push-origin-not-allowed');
+    }
+    expect(answers).toEqual({ tab: 400, crlf: 400, numericHost: 400, backslash: 201, noSlashes: 201 });
+    expect(h.store.countSubscriptions()).toBe(1);
+    // Unsubscribing one spelling removes the resource: nothing is pushed to it again.
+    expect((await h.call('DELETE', '/api/subscriptions', { endpoint: spellings.backslash })).status).toBe(204);
+    expect(h.store.countSubscriptions()).toBe(0);
+  });
+
+  it('refuses a blob: endpoint around an allowed origin (the protocol is checked before the origin)', async () => {
+    const { subscription } = mock.subscribe();
+    const res = await h.call('POST', '/api/subscriptions', { subscription: { ...subscription, endpoint: `blob:${subscription.endpoint}` } });
+    expect(res.status).toBe(400);
+    expect(await errorCode(res)).toBe('push-origin-not-allowed');
+    expect(h.store.countSubscriptions()).toBe(0);
+  });
+
   const good = () => mock.subscribe().subscription;
   it.each([
     ['a body that is not JSON', () => '{"subscription":', 'invalid-json'],
