@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ADMIN_TOKEN_FILE } from '../server/admin-token-file.js';
+import { DEFAULT_CLIENT_RATE_LIMIT } from '../server/client-rate-limit.js';
 import { startServer } from '../server/start-server.js';
 import { writeSecretFile } from '../server/vapid-keys.js';
 import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure } from './command-flags.js';
@@ -22,6 +23,9 @@ generated on first start, the demo page at /.
   --max-attempts N          DWP_MAX_ATTEMPTS         attempts per delivery before it counts as failed (default 5)
   --timeout-ms N            DWP_TIMEOUT_MS           push service answer timeout (default 30000)
   --workers N               DWP_WORKERS              encryption worker threads (default: cores - 1, at most 4)
+  --client-rate-limit N     DWP_CLIENT_RATE_LIMIT    requests a minute per client address on the open routes
+                                                     (subscribe, unsubscribe, lint); over it 429 (default 120, 0: off)
+  --trust-proxy             DWP_TRUST_PROXY=1        behind one reverse proxy: the client is the last X-Forwarded-For address
   --public-dir DIR          DWP_PUBLIC_DIR           static files served at / (default server/public)
   --polyfill-dir DIR        DWP_POLYFILL_DIR         built polyfill scripts (default dist/polyfill)
                             DWP_ADMIN_TOKEN          admin token, at least 16 characters, no white space (else generated on
@@ -38,6 +42,7 @@ export async function run(args: string[]): Promise<number> {
       'allow-push-origin': { type: 'string', multiple: true }, concurrency: { type: 'string' },
       'max-attempts': { type: 'string' }, 'timeout-ms': { type: 'string' }, workers: { type: 'string' },
       'public-dir': { type: 'string' }, 'polyfill-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'client-rate-limit': { type: 'string' }, 'trust-proxy': { type: 'boolean' },
     });
     if (flags.help) {
       process.stdout.write(USAGE);
@@ -58,6 +63,8 @@ export async function run(args: string[]): Promise<number> {
       maxAttempts: readInteger(flagOrEnv(flags['max-attempts'], 'DWP_MAX_ATTEMPTS', '5'), '--max-attempts', 1, 100)!,
       timeoutMs: readInteger(flagOrEnv(flags['timeout-ms'], 'DWP_TIMEOUT_MS', '30000'), '--timeout-ms', 100, 600_000)!,
       workers: readInteger(flagOrEnv(flags.workers, 'DWP_WORKERS', String(defaultWorkers())), '--workers', 0, 16)!,
+      clientRateLimit: readInteger(flagOrEnv(flags['client-rate-limit'], 'DWP_CLIENT_RATE_LIMIT', String(DEFAULT_CLIENT_RATE_LIMIT)), '--client-rate-limit', 0, 1_000_000)!,
+      trustProxy: flags['trust-proxy'] ?? process.env.DWP_TRUST_PROXY === '1',
       ...(process.env.DWP_ADMIN_TOKEN ? { adminToken: process.env.DWP_ADMIN_TOKEN } : {}),
       publicDir: resolve(flagOrEnv(flags['public-dir'], 'DWP_PUBLIC_DIR', join(root, 'server', 'public'))),
       polyfillDir: resolve(flagOrEnv(flags['polyfill-dir'], 'DWP_POLYFILL_DIR', join(root, 'dist', 'polyfill'))),

@@ -1,9 +1,12 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HASH_FILE, checkAdminToken, loadOrCreateAdminToken } from './admin-token-file.js';
 import { createApp } from './app.js';
+import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, serverOptionsFor, type ConnectionLimits } from './connection-limits.js';
+import { DEFAULT_CLIENT_RATE_LIMIT } from './client-rate-limit.js';
 import { createPrivateFile, secureDataDir } from './data-dir.js';
 import { BroadcastEngine } from './broadcast-engine.js';
 import { createPushAgents, destroyPushAgents } from './post-push-request.js';
@@ -28,6 +31,12 @@ export interface ServerConfig {
   timeoutMs: number;
   /** Worker threads that encrypt; 0 encrypts on the main thread. */
   workers: number;
+  /** Requests per minute per client on the open routes (subscribe, unsubscribe, lint); 0: no limit. Default 120. */
+  clientRateLimit?: number;
+  /** Take the client address from `X-Forwarded-For` (behind one reverse proxy). */
+  trustProxy?: boolean;
+  /** Timeouts and the connection cap for HTTP clients (tests shorten them). */
+  connectionLimits?: Partial<ConnectionLimits>;
   /** From `DWP_ADMIN_TOKEN`. */
   adminToken?: string;
   publicDir?: string;
@@ -80,12 +89,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   const app = createApp({
     store, engine, guard, vapidPublicKey: keys.publicKey, adminTokenHash: token.hash,
+    clientRateLimit: { perMinute: config.clientRateLimit ?? DEFAULT_CLIENT_RATE_LIMIT, trustProxy: config.trustProxy ?? false },
     ...(config.publicDir ? { publicDir: config.publicDir } : {}),
     ...(config.polyfillDir ? { polyfillDir: config.polyfillDir } : {}),
   });
   let server: ServerType;
   try {
-    server = await listen(app, config.port, config.host);
+    server = await listen(app, config.port, config.host, { ...DEFAULT_CONNECTION_LIMITS, ...config.connectionLimits });
   } catch (error) {
     await builder.close();
     destroyPushAgents(agents);
@@ -109,9 +119,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
 }
 
-function listen(app: Hono, port: number, hostname: string): Promise<ServerType> {
+function listen(app: Hono, port: number, hostname: string, limits: ConnectionLimits): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname }, () => resolve(server));
+    const server = serve({ fetch: app.fetch, port, hostname, serverOptions: serverOptionsFor(limits) }, () => resolve(server));
+    applyConnectionLimits(server as Server, limits);
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
       reject(new PushError('listen-failed', `cannot listen on ${hostname}:${port}: ${why}`, { cause: error.code }));
