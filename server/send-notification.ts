@@ -1,4 +1,4 @@
-import { postPushRequest, createPushAgents, type PushAgents } from './post-push-request.js';
+import { createPushConnections, type PushConnections } from './push-connections.js';
 import { preparePayload } from './prepare-payload.js';
 import { createPushOriginGuard, type PushOriginGuard } from './push-origin-guard.js';
 import { buildPushRequest, type PushRequest, type PushRequestOptions, type PushSubscriptionJSON } from './push-request.js';
@@ -11,11 +11,13 @@ export interface RequestOptions extends PushRequestOptions {
   guard?: PushOriginGuard;
   /** Resolves relative URLs in the message. */
   baseURL?: string;
+  /** Top-level members for service workers without the polyfill: sends a hybrid payload (spec-notes.md#hybrid-payloads). */
+  legacy?: Record<string, unknown>;
 }
 
 export interface SendOptions extends RequestOptions {
-  /** Keep-alive agents to share across sends; one pair per call otherwise. */
-  agents?: PushAgents;
+  /** Connections to share across sends (`createPushConnections`); a shared set otherwise. */
+  connections?: PushConnections;
   timeoutMs?: number;
 }
 
@@ -28,7 +30,7 @@ export interface SendResult {
   retryAfter: number | null;
 }
 
-let sharedAgents: PushAgents | undefined;
+let sharedConnections: PushConnections | undefined;
 
 /**
  * The RFC 8030 request that sends one declarative message to one subscription, without sending it
@@ -39,21 +41,21 @@ let sharedAgents: PushAgents | undefined;
  * `invalid-option`, `push-origin-not-allowed`).
  */
 export function buildNotificationRequest(subscription: PushSubscriptionJSON, message: unknown, options: RequestOptions): PushRequest {
-  const bytes = preparePayload(message, options.baseURL === undefined ? {} : { baseURL: options.baseURL });
+  const bytes = preparePayload(message, { baseURL: options.baseURL, legacy: options.legacy });
   const url = (options.guard ?? createPushOriginGuard())(subscription?.endpoint);
   const authorize = typeof options.vapid === 'function' ? options.vapid : createVapidAuthorizer(options.vapid);
   return buildPushRequest(subscription, bytes, authorize(url.origin), options);
 }
 
 /**
- * Sends one declarative message to one subscription: `buildNotificationRequest`, then one POST on a
- * keep-alive agent. Any HTTP answer resolves; thrown errors carry a `code` (those above, `timeout`,
+ * Sends one declarative message to one subscription: `buildNotificationRequest`, then one POST (HTTP/2
+ * where the push service speaks it, else keep-alive HTTP/1.1). Any HTTP answer resolves; thrown errors carry a `code` (those above, `timeout`,
  * `network-error`).
  */
 export async function sendNotification(subscription: PushSubscriptionJSON, message: unknown, options: SendOptions): Promise<SendResult> {
   const request = buildNotificationRequest(subscription, message, options);
-  const agents = options.agents ?? (sharedAgents ??= createPushAgents());
-  const response = await postPushRequest(request, agents, options.timeoutMs);
+  const connections = options.connections ?? (sharedConnections ??= createPushConnections());
+  const response = await connections.post(request, options.timeoutMs);
   return toSendResult(response.status, response.retryAfter);
 }
 

@@ -108,12 +108,12 @@ describe('installed into an empty project', () => {
     expect(report.exports).toEqual({
       [NAME]: [
         'DEFAULT_LINT_BASE_URL', 'MAX_PLAINTEXT_BYTES', 'NOTIFICATION_JSON_MEDIA_TYPE', 'WEB_PUSH_MAGIC', 'describeFinding', 'detectFormat',
-        'explainerToStandard', 'lintPayload', 'lintValue', 'parseDeclarativePushMessage', 'parseExplainerMessage', 'parsePushPayload',
+        'explainerToStandard', 'hybridPayload', 'legacyFieldsProblem', 'lintPayload', 'lintValue', 'parseDeclarativePushMessage', 'parseExplainerMessage', 'parsePushPayload',
         'readDeclarativePushMessage', 'readExplainerMessage', 'toPortableMessage',
       ],
       [`${NAME}/server`]: [
-        'PushError', 'buildNotificationRequest', 'createPushAgents', 'createPushOriginGuard', 'createRequestBuilder', 'createVapidAuthorizer',
-        'destroyPushAgents', 'generateVapidKeys', 'isPushError', 'preparePayload', 'sendNotification', 'sendToMany', 'startServer',
+        'PushError', 'buildNotificationRequest', 'createPushConnections', 'createPushOriginGuard', 'createRequestBuilder', 'createVapidAuthorizer',
+        'generateVapidKeys', 'isPushError', 'preparePayload', 'sendNotification', 'sendToMany', 'startServer',
       ],
       [`${NAME}/polyfill`]: ['installDeclarativePush'],
       [`${NAME}/page`]: ['PageError', 'callServer', 'currentSubscription', 'hasNativePush', 'serverURL', 'subscribe', 'unsubscribe'],
