@@ -10,9 +10,9 @@ describe('the table of error codes', () => {
     expect(rows).toEqual(Object.entries(ERROR_CODES).map(([code, e]) => [`\`${code}\``, String(e.status), e.retryable ? 'yes' : 'no', e.message]));
   });
 
-  it('retries only what may pass later: no 4xx but 429, no bug', () => {
+  it('retries only what may pass later: no 4xx but 408 and 429, no bug', () => {
     for (const [code, e] of Object.entries(ERROR_CODES)) {
-      if (e.status >= 400 && e.status < 500 && e.status !== 429) expect(e.retryable, code).toBe(false);
+      if (e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429) expect(e.retryable, code).toBe(false);
     }
     expect(ERROR_CODES['internal-error'].retryable).toBe(false);
   });
