@@ -53,16 +53,19 @@ export class BroadcastRun {
 
   private async deliver(item: Item): Promise<void> {
     if (item.endpoint === null) {
-      return this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null });
+      return this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null, lastError: null });
     }
     const attempt = await attemptDelivery(item, this.context, this.options);
+    if (attempt.status === null && attempt.code === 'internal-error') {
+      this.log(`broadcast ${this.id}: BUG while delivering to subscription ${item.id}: ${attempt.message} (recorded as failed, not retried)`);
+    }
     this.watchForbidden(item.origin, attempt.status);
     this.record(this.outcome(item.id, item.attempts + 1, attempt));
   }
 
   private outcome(subscriptionId: number, attempts: number, attempt: Attempt): DeliveryOutcome {
     const { status } = attempt;
-    const base = { subscriptionId, attempts, nextAttemptAt: 0, lastStatus: status };
+    const base = { subscriptionId, attempts, nextAttemptAt: 0, lastStatus: status, lastError: status === null ? attempt.code : null };
     if (status === null && !attempt.retryable) return { ...base, state: 'failed' };
     if (status !== null && status >= 200 && status < 300) return { ...base, state: 'sent' };
     if (status === 404 || status === 410) return { ...base, state: 'gone' };

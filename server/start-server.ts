@@ -10,7 +10,8 @@ import { createPushAgents, destroyPushAgents } from './post-push-request.js';
 import { PushError } from './push-error.js';
 import { createPushOriginGuard } from './push-origin-guard.js';
 import { createRequestBuilder } from './request-builder.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { loadWithPeer } from './optional-peer.js';
+import type { SqliteStore } from './store/sqlite-store.js';
 import { createVapidAuthorizer } from './vapid-authorization.js';
 import { loadOrCreateVapidKeys } from './vapid-keys.js';
 
@@ -55,6 +56,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw new PushError('invalid-option', `--subject must be a mailto: or https: URL, got "${config.subject}"`);
   }
   const guard = createPushOriginGuard(config.allowPushOrigins);
+  // Loaded here, not imported above: the server entry and the send helper work without better-sqlite3;
+  // loaded before anything is written, so a missing one leaves the data directory as it was.
+  const { SqliteStore } = await loadWithPeer(() => import('./store/sqlite-store.js'), 'better-sqlite3', 'the SQLite store (dwpush serve)');
   try {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -79,7 +83,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     ...(config.publicDir ? { publicDir: config.publicDir } : {}),
     ...(config.polyfillDir ? { polyfillDir: config.polyfillDir } : {}),
   });
-  const server = await listen(app, config.port, config.host);
+  let server: ServerType;
+  try {
+    server = await listen(app, config.port, config.host);
+  } catch (error) {
+    await builder.close();
+    destroyPushAgents(agents);
+    store.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   engine.resume();
@@ -101,7 +113,8 @@ function listen(app: Hono, port: number, hostname: string): Promise<ServerType> 
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new PushError('invalid-option', `cannot listen on ${hostname}:${port}: ${error.code ?? error.message}`));
+      const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
+      reject(new PushError('listen-failed', `cannot listen on ${hostname}:${port}: ${why}`, { cause: error.code }));
     });
   });
 }

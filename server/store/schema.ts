@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL DEFAULT 0,
   last_status INTEGER,
+  last_error TEXT,
   PRIMARY KEY (broadcast_id, subscription_id)
 ) WITHOUT ROWID;
 `;

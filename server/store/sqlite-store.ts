@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { PushRequestOptions, PushSubscriptionJSON } from '../push-request.js';
 import { SCHEMA } from './schema.js';
+import { migrateSqlite } from './sqlite-migrations.js';
 
 export type BroadcastStatus = 'queued' | 'running' | 'done' | 'failed';
 /** A delivery's state: `pending` until final; then `sent` (2xx), `failed` or `gone` (404/410, or unsubscribed meanwhile). */
@@ -30,6 +31,7 @@ export interface Broadcast extends PushRequestOptions {
   pending: number;
   problems: BroadcastProblem[];
   error: string | null;
+  failures: FailureReason[];
 }
 
 export interface PendingDelivery extends StoredSubscription {
@@ -50,6 +52,15 @@ export interface DeliveryOutcome {
   attempts: number;
   nextAttemptAt: number;
   lastStatus: number | null;
+  /** The error code when there was no HTTP answer (error-codes.ts), else null. */
+  lastError: string | null;
+}
+
+/** Failed deliveries of one broadcast grouped by their last reason: the push service's status, or an error code. */
+export interface FailureReason {
+  status: number | null;
+  code: string | null;
+  count: number;
 }
 
 interface BroadcastRow {
@@ -63,6 +74,7 @@ interface BroadcastRow {
  * subscriptions are read page by page, never all at once.
  */
 export class SqliteStore {
+  /** @internal Tests read the file through it; not part of the declarations (better-sqlite3 is an optional peer). */
   readonly db: Database.Database;
   private readonly statements;
 
@@ -73,6 +85,7 @@ export class SqliteStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    migrateSqlite(this.db);
     const db = this.db;
     this.statements = {
       upsert: db.prepare(`INSERT INTO subscriptions (endpoint, p256dh, auth, origin, created_at) VALUES (?, ?, ?, ?, ?)
@@ -97,8 +110,10 @@ export class SqliteStore {
         WHERE d.broadcast_id = ? AND d.state = 'pending' AND d.next_attempt_at <= ? AND d.subscription_id > ?
         ORDER BY d.subscription_id LIMIT ?`),
       nextDue: db.prepare(`SELECT min(next_attempt_at) AS at FROM deliveries WHERE broadcast_id = ? AND state = 'pending'`),
-      updateDelivery: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?
+      updateDelivery: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?
         WHERE broadcast_id = ? AND subscription_id = ? AND state = 'pending'`),
+      failures: db.prepare(`SELECT last_status AS status, last_error AS code, count(*) AS count FROM deliveries
+        WHERE broadcast_id = ? AND state = 'failed' GROUP BY last_status, last_error ORDER BY count DESC LIMIT 20`),
       count_sent: db.prepare('UPDATE broadcasts SET sent = sent + 1 WHERE id = ?'),
       count_failed: db.prepare('UPDATE broadcasts SET failed = failed + 1 WHERE id = ?'),
       count_gone: db.prepare('UPDATE broadcasts SET gone = gone + 1 WHERE id = ?'),
@@ -158,6 +173,7 @@ export class SqliteStore {
       status: row.status, total: row.total, sent: row.sent, failed: row.failed, gone: row.gone,
       pending: row.total - row.sent - row.failed - row.gone,
       problems: JSON.parse(row.problems) as BroadcastProblem[], error: row.error,
+      failures: row.failed === 0 ? [] : this.statements.failures.all(id) as FailureReason[],
     };
   }
 
@@ -195,7 +211,7 @@ export class SqliteStore {
     const s = this.statements;
     this.db.transaction(() => {
       for (const o of outcomes) {
-        const { changes } = s.updateDelivery.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, broadcastId, o.subscriptionId);
+        const { changes } = s.updateDelivery.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, broadcastId, o.subscriptionId);
         if (changes === 0 || o.state === 'pending') continue;
         s[`count_${o.state}`].run(broadcastId);
         if (o.state === 'gone') s.deleteById.run(o.subscriptionId);
