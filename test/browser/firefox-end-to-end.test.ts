@@ -89,8 +89,8 @@ describeInFirefox(`end to end in Firefox: dwpush serve, a mock of Mozilla's push
   }
 
   /** An admin's broadcast to `channel`, through the server's API, until it is done; its final status. */
-  async function broadcast(message: unknown, channel = 'site'): Promise<Status> {
-    const accepted = await api('POST', '/api/notifications', { message, channel });
+  async function broadcast(message: unknown, channel = 'site', legacy?: Record<string, unknown>): Promise<Status> {
+    const accepted = await api('POST', '/api/notifications', { message, channel, ...(legacy ? { legacy } : {}) });
     expect(accepted.status).toBe(202);
     const { id } = (await accepted.json()) as { id: string };
     return waitFor(async () => {
@@ -145,10 +145,10 @@ describeInFirefox(`end to end in Firefox: dwpush serve, a mock of Mozilla's push
     return page.evaluate(`import('/dwp-page.js').then((helper) => helper.subscribe(${JSON.stringify(options)}))`) as Promise<{ mode: string; subscription: PushSubscription }>;
   }
 
-  /** A case; in native mode skipped without native support, and its outcome recorded. */
-  function testCase(name: string, run: () => Promise<void>, options: { polyfillOnly?: boolean } = {}): void {
+  /** A case; in native mode skipped without native support (or when it is about the polyfill), and its outcome recorded. */
+  function testCase(name: string, run: () => Promise<void>, options: { polyfillOnly?: string } = {}): void {
     it(name, async (context: TestContext) => {
-      if (NATIVE && options.polyfillOnly) return context.skip('only the polyfill reads this');
+      if (NATIVE && options.polyfillOnly) return context.skip(options.polyfillOnly);
       if (NATIVE && !probe.nativeDeclarative) return context.skip(`no native declarative push in ${firefox.version}`);
       try {
         await run();
@@ -163,11 +163,12 @@ describeInFirefox(`end to end in Firefox: dwpush serve, a mock of Mozilla's push
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dwp-firefox-e2e-'));
     const publicDir = join(dir, 'public');
-    for (const folder of ['app', 'bare', 'wrong']) mkdirSync(join(publicDir, folder), { recursive: true });
+    for (const folder of ['app', 'bare', 'old', 'wrong']) mkdirSync(join(publicDir, folder), { recursive: true });
     const scaffold = fixture('firefox-scaffold-sw.js');
     writeFileSync(join(publicDir, 'index.html'), '<!doctype html><title>control</title>');
     writeFileSync(join(publicDir, 'app', 'sw.js'), scaffold + (NATIVE ? '' : POLYFILL) + fixture('firefox-site-sw.js'));
     writeFileSync(join(publicDir, 'bare', 'sw.js'), scaffold + fixture('firefox-site-sw.js'));
+    writeFileSync(join(publicDir, 'old', 'sw.js'), scaffold + fixture('firefox-old-site-sw.js'));
     writeFileSync(join(publicDir, 'wrong', 'sw.js'), scaffold);
 
     mock = await startMozillaPushServer(dir);
@@ -285,7 +286,27 @@ describeInFirefox(`end to end in Firefox: dwpush serve, a mock of Mozilla's push
     expect(await shown()).toEqual<Shown[]>([{ title: 'Explainer news', body: 'Sent in the 2023 shape', tag: 'explainer', data: null, actions: [] }]);
     expect(await siteLog()).toEqual([]);
     await clickOpens('Explainer news', url('/app/news'));
-  }, { polyfillOnly: true });
+  }, { polyfillOnly: 'only the polyfill reads the 2023 shape' });
+
+  testCase('a hybrid payload: a worker not yet updated shows its legacy fields and its click goes to its url; the updated worker shows the declarative message', async () => {
+    const joined = await api('POST', '/api/subscriptions', { subscription: site, channels: ['site', 'hybrid'] });
+    expect(joined.status).toBe(201);
+    const old = (await subscribeWithPageHelper('/old/', 'hybrid')).subscription;
+    const message = { web_push: 8030, notification: { title: 'Order 17 shipped', body: 'Declarative', navigate: url('/app/orders/17') } };
+    const legacy = { title: 'Order 17 shipped (old worker)', body: 'Legacy fields', url: url('/old/orders/17') };
+    const before = mock.requests().length;
+    expect(await broadcast(message, 'hybrid', legacy)).toMatchObject({ status: 'done', total: 2, sent: 2 });
+    expect(mock.requests().slice(before).map((r) => r.endpoint).sort()).toEqual([site.endpoint, old.endpoint].sort());
+
+    await handled();
+    expect(await shown()).toEqual<Shown[]>([{ title: 'Order 17 shipped', body: 'Declarative', tag: '', data: null, actions: [] }]);
+    expect(await siteLog()).toEqual([]);
+    const { finished } = await ask<{ finished: string[] }>('/old/', 'finished', { count: 1, timeoutMs: 10_000 });
+    expect(JSON.parse(finished[0]!)).toMatchObject({ web_push: 8030, notification: { title: 'Order 17 shipped' }, ...legacy });
+    expect((await ask<Shown[]>('/old/', 'notifications')).map((n) => [n.title, n.body])).toEqual([[legacy.title, legacy.body]]);
+    await clickOpens(legacy.title, legacy.url);
+    await clickOpens('Order 17 shipped', url('/app/orders/17'));
+  }, { polyfillOnly: 'a browser with declarative push shows the message itself in the old worker\'s place too' });
 
   it('subscriptions made with other VAPID keys: the mock refuses with 403 and the server reports a VAPID problem', async () => {
     const scopes = ['/wrong/1/', '/wrong/2/', '/wrong/3/', '/wrong/4/', '/wrong/5/'];
