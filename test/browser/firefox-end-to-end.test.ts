@@ -118,7 +118,7 @@ describeInFirefox(`end to end in Firefox: dwpush serve, a mock of Mozilla's push
     const keys = JSON.parse(readFileSync(join(dir, 'data', 'vapid-keys.json'), 'utf8')) as { publicKey: string; privateKey: string };
     const request = webpush.generateRequestDetails(site, payload, { vapidDetails: { subject: 'mailto:ops@example.com', ...keys }, TTL: 60 });
     const status = await new Promise<number>((resolve, reject) => {
-      const post = https.request(request.endpoint, { method: 'POST', headers: request.headers, ca: readFileSync(mock.certificateFile) }, (answer) => {
+      const post = https.request(request.endpoint, { method: 'POST', headers: request.headers, ca: mock.certificate }, (answer) => {
         answer.resume();
         resolve(answer.statusCode!);
       });

@@ -4,7 +4,8 @@
  * on purpose. The Firefox tests rely on each of these answers.
  */
 import { createPrivateKey, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http2 from 'node:http2';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +58,7 @@ describe('mock of Mozilla\'s push server', () => {
   const now = () => Math.floor(Date.now() / 1000);
 
   const post = (endpoint: string, headers: Record<string, string>, body: Buffer = Buffer.alloc(0)) => new Promise<{ status: number; location?: string }>((resolve, reject) => {
-    const request = https.request(endpoint, { method: 'POST', headers, ca: readFileSync(mock.certificateFile) }, (answer) => {
+    const request = https.request(endpoint, { method: 'POST', headers, ca: mock.certificate }, (answer) => {
       answer.resume();
       resolve({ status: answer.statusCode!, ...(answer.headers.location ? { location: answer.headers.location } : {}) });
     });
@@ -107,6 +108,24 @@ describe('mock of Mozilla\'s push server', () => {
     });
     client.send({ messageType: 'ack', updates: [{ channelID, version: record!.version, code: 100 }] });
     expect(await mock.ackOf(record!.version!)).toEqual({ channelID, version: record!.version, code: 100 });
+    await client.close();
+  });
+
+  it('speaks HTTP/2 to a sender that offers it by ALPN', async () => {
+    const { client, endpoint } = await registered();
+    const session = http2.connect(mock.origin, { ca: mock.certificate });
+    const status = await new Promise<number>((resolve, reject) => {
+      const stream = session.request({
+        ':method': 'POST', ':path': new URL(endpoint).pathname, ttl: '60',
+        authorization: vapidHeader(keys, { aud: mock.origin, exp: now() + 60 }),
+      });
+      stream.on('response', (headers) => resolve(Number(headers[':status'])));
+      stream.on('error', reject);
+      stream.end();
+    });
+    session.close();
+    expect(status).toBe(201);
+    expect(mock.requests().at(-1)).toMatchObject({ status: 201, httpVersion: '2.0' });
     await client.close();
   });
 

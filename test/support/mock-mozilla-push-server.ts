@@ -2,17 +2,17 @@
  * A loopback mock of Mozilla's push server (autopush), for tests with a real Firefox: the
  * WebSocket side Firefox's push client speaks (`dom.push.serverURL`: hello, register, unregister,
  * notification, ack, ping) and the HTTP side application servers POST to (RFC 8030 push endpoints
- * over TLS with a self-signed certificate, VAPID checked as RFC 8292 says). It does not decrypt:
+ * over TLS with a self-signed certificate, HTTP/2 or HTTP/1.1 by ALPN, VAPID checked as RFC 8292 says). It does not decrypt:
  * Firefox does, and acks with code 100 (delivered) or 101 (decryption failed).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import selfsigned from 'selfsigned';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { LOOPBACK_TLS } from './loopback-tls.js';
 import { verifyVapid, type VapidRefusal } from './verify-vapid.js';
 
 /** autopush's limit on an encrypted body. */
@@ -32,7 +32,9 @@ export interface EndpointRequest {
   status: number;
   /** Why it was refused (for people reading a failed test), or null when accepted. */
   refusal: VapidRefusal | 'unknown-channel' | 'dropped-channel' | 'ttl' | 'encoding' | 'too-large' | null;
-  headers: http.IncomingHttpHeaders;
+  headers: http2.IncomingHttpHeaders;
+  /** "2.0" or "1.1", as ALPN chose. */
+  httpVersion: string;
   /** The message id handed to Firefox, for a 201. */
   version: string | null;
 }
@@ -51,6 +53,8 @@ export interface MozillaPushServer {
   origin: string;
   /** A PEM file of the endpoints' self-signed certificate, for a sender's `NODE_EXTRA_CA_CERTS`. */
   certificateFile: string;
+  /** The same certificate, for a sender's `ca` option. */
+  certificate: string;
   requests(): EndpointRequest[];
   acks(): Ack[];
   /** Resolves with Firefox's ack of `version` (the message id a 201 handed over). */
@@ -60,14 +64,10 @@ export interface MozillaPushServer {
   close(): Promise<void>;
 }
 
-/** Starts both sides on ephemeral loopback ports; `dir` receives the certificate file. */
+/** Starts both sides on ephemeral loopback ports; `dir` receives the certificate file (test/support/loopback-tls.ts). */
 export async function startMozillaPushServer(dir: string): Promise<MozillaPushServer> {
-  const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keyType: 'ec', algorithm: 'sha256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-  });
   const certificateFile = join(dir, 'mock-push-server.pem');
-  writeFileSync(certificateFile, pems.cert);
+  writeFileSync(certificateFile, LOOPBACK_TLS.cert);
 
   const channels = new Map<string, Channel>(); // by endpoint token
   const sockets = new Map<string, WebSocket>(); // by uaid
@@ -79,7 +79,7 @@ export async function startMozillaPushServer(dir: string): Promise<MozillaPushSe
 
   const send = (socket: WebSocket, message: object) => socket.send(JSON.stringify(message));
 
-  const endpoints = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+  const endpoints = http2.createSecureServer({ ...LOOPBACK_TLS, allowHTTP1: true }, (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -101,7 +101,7 @@ export async function startMozillaPushServer(dir: string): Promise<MozillaPushSe
                     : null);
       const status = STATUS[refusal ?? 'accepted'];
       const version = refusal === null ? randomUUID() : null;
-      requests.push({ endpoint: `${origin}${req.url}`, status, refusal, headers: req.headers, version });
+      requests.push({ endpoint: `${origin}${req.url}`, status, refusal, headers: req.headers, httpVersion: req.httpVersion, version });
       if (version !== null && channel) {
         const notification = {
           messageType: 'notification', channelID: channel.channelID, version, ttl,
@@ -111,13 +111,18 @@ export async function startMozillaPushServer(dir: string): Promise<MozillaPushSe
         unacked.set(channel.uaid, queue.set(version, notification));
         const socket = sockets.get(channel.uaid);
         if (socket) send(socket, notification);
-        res.writeHead(201, { Location: `${origin}/m/${version}`, TTL: String(ttl) }).end();
+        res.writeHead(201, { Location: `${origin}/m/${version}`, TTL: String(ttl) });
+        res.end();
         return;
       }
-      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: status, error: refusal }));
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ code: status, error: refusal }));
     });
   });
 
+  // Open connections of both kinds, so that close() ends them.
+  const connections = new Set<{ destroy(): void }>();
+  endpoints.on('secureConnection', (socket) => (connections.add(socket), socket.on('close', () => connections.delete(socket))));
   const hub = http.createServer((_, res) => res.writeHead(426).end());
   const webSockets = new WebSocketServer({ server: hub, handleProtocols: (protocols) => (protocols.has('push-notification') ? 'push-notification' : false) });
   webSockets.on('connection', (socket) => {
@@ -170,13 +175,14 @@ export async function startMozillaPushServer(dir: string): Promise<MozillaPushSe
     });
   });
 
-  await Promise.all([endpoints, hub].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+  await Promise.all([endpoints.listen(0, '127.0.0.1'), hub.listen(0, '127.0.0.1')].map((server) => new Promise((resolve) => server.once('listening', resolve))));
   origin = `https://127.0.0.1:${(endpoints.address() as AddressInfo).port}`;
 
   return {
     serverURL: `ws://127.0.0.1:${(hub.address() as AddressInfo).port}/`,
     origin,
     certificateFile,
+    certificate: LOOPBACK_TLS.cert,
     requests: () => requests,
     acks: () => acks,
     channels: () => [...channels.values()],
@@ -200,7 +206,8 @@ export async function startMozillaPushServer(dir: string): Promise<MozillaPushSe
     async close() {
       for (const socket of webSockets.clients) socket.terminate();
       webSockets.close();
-      for (const server of [endpoints, hub]) server.closeAllConnections();
+      hub.closeAllConnections();
+      connections.forEach((socket) => socket.destroy());
       await Promise.all([endpoints, hub].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
