@@ -171,7 +171,7 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
     await page.locator('#editor').fill(JSON.stringify(message, null, 2));
     await page.getByRole('button', { name: 'Send to me' }).click();
     await expect.poll(() => text('.job-status'), { timeout: 10_000 }).toMatch(/^Notification [\w-]+: done, 1 of 1 handled$/);
-    expect(await page.locator('.count--sent strong').textContent()).toBe('1');
+    expect(await page.locator('#progress .count--sent strong').textContent()).toBe('1');
 
     const [received, ...more] = push.received(mine.id);
     expect(more).toHaveLength(0);
