@@ -131,7 +131,7 @@ async function runServer(service: ChildProcess, origin: string, subscriptions: P
     port: 0, host: '127.0.0.1', dataDir, subject: SUBJECT, allowPushOrigins: [origin], concurrency: CONCURRENCY,
     maxAttempts: 5, timeoutMs: 30_000, workers: WORKERS, adminToken, log: () => {},
   });
-  server.store.saveSubscriptions(subscriptions.map((subscription) => ({ subscription, origin })));
+  await server.store.saveSubscriptions(subscriptions.map((subscription) => ({ subscription, origin })));
   await new Promise((r) => setTimeout(r, 1000)); // let the encryption workers load before the clock starts
   const headers = { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' };
   const message = { web_push: 8030, notification: { title: 'Benchmark', body: 'One of many', navigate: 'https://app.example/inbox' } };

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await h?.close();
-  h = startHarness({ allowPushOrigins: [mock.origin], publicDir: join(files, 'public'), polyfillDir: join(files, 'polyfill') });
+  h = await startHarness({ allowPushOrigins: [mock.origin], publicDir: join(files, 'public'), polyfillDir: join(files, 'polyfill') });
 });
 
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
@@ -42,11 +42,11 @@ describe('subscriptions API', () => {
     expect((await h.call('POST', '/api/subscriptions', { subscription, channels: ['news'] })).status).toBe(201);
     const renewed = { ...subscription, keys: { ...subscription.keys, auth: mock.subscribe().subscription.keys.auth } };
     expect((await h.call('POST', '/api/subscriptions', { subscription: renewed })).status).toBe(201);
-    expect(h.store.countSubscriptions()).toBe(1);
-    expect(h.store.getSubscription(subscription.endpoint)?.keys.auth).toBe(renewed.keys.auth);
+    expect(await h.store.countSubscriptions()).toBe(1);
+    expect((await h.store.getSubscription(subscription.endpoint))?.keys.auth).toBe(renewed.keys.auth);
 
     expect((await h.call('DELETE', '/api/subscriptions', { endpoint: subscription.endpoint })).status).toBe(204);
-    expect(h.store.countSubscriptions()).toBe(0);
+    expect(await h.store.countSubscriptions()).toBe(0);
     // Deleting is idempotent: an endpoint the server does not know (any more) is already gone.
     expect((await h.call('DELETE', '/api/subscriptions', { endpoint: subscription.endpoint })).status).toBe(204);
   });
@@ -68,7 +68,7 @@ describe('subscriptions API', () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(await errorCode(res)).toBe(code);
-    expect(h.store.countSubscriptions()).toBe(0);
+    expect(await h.store.countSubscriptions()).toBe(0);
   });
 });
 
@@ -119,7 +119,7 @@ describe('notifications API', () => {
     const res = await h.call('POST', '/api/notifications', { message: text }, true);
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
-    expect(JSON.parse(Buffer.from(h.store.getBroadcast(id)!.payload).toString('utf8'))).toMatchObject({ web_push: 8030 });
+    expect(JSON.parse(Buffer.from((await h.store.getBroadcast(id))!.payload).toString('utf8'))).toMatchObject({ web_push: 8030 });
   });
 
   it('answers 404 for an unknown broadcast', async () => {
