@@ -22,6 +22,7 @@ generated on first start, the demo page at /.
   --public-dir DIR          DWP_PUBLIC_DIR           static files served at / (default server/public)
   --polyfill-dir DIR        DWP_POLYFILL_DIR         built polyfill scripts (default dist/polyfill)
                             DWP_ADMIN_TOKEN          admin token (else generated on first start, shown once)
+  -h, --help                                         show this help
 `;
 
 export async function run(args: string[]): Promise<number> {

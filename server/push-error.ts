@@ -12,7 +12,8 @@ export type PushErrorCode =
   | 'network-error'
   | 'server-error'
   | 'invalid-vapid-keys'
-  | 'data-dir-unusable';
+  | 'data-dir-unusable'
+  | 'missing-dependency';
 
 export class PushError extends Error {
   override name = 'PushError';

@@ -17,6 +17,7 @@ interface BroadcastRow {
  * synchronous; the methods are async to meet the `Store` seam). Its clock is this machine's.
  */
 export class SqliteStore implements Store {
+  /** @internal Tests read the file through it; not part of the declarations (better-sqlite3 is an optional peer). */
   readonly db: Database.Database;
   private readonly statements;
 
