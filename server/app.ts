@@ -32,12 +32,12 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   const limit = (maxSize: number) => bodyLimit({
     maxSize,
-    onError: (c) => apiError(c, 413, 'body-too-large', `request bodies here are at most ${maxSize} bytes`),
+    onError: (c) => apiError(c, 'body-too-large', `request bodies here are at most ${maxSize} bytes`),
   });
   const admin = createMiddleware(async (c, next) => {
     if (!isAdminAuthorization(c.req.header('Authorization'), options.adminTokenHash)) {
       c.header('WWW-Authenticate', 'Bearer');
-      return apiError(c, 401, 'unauthorized', 'this needs the admin token: Authorization: Bearer <token>');
+      return apiError(c, 'unauthorized', 'this needs the admin token: Authorization: Bearer <token>');
     }
     await next();
   });
@@ -46,7 +46,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.post('/api/subscriptions', limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
-    if (!body) return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"subscription": {...}, "channels"?: [...]}');
+    if (!body) return apiError(c, 'invalid-json', 'the body must be a JSON object {"subscription": {...}, "channels"?: [...]}');
     try {
       const subscription = readSubscription(body.subscription);
       const channels = readChannels(body.channels);
@@ -60,16 +60,16 @@ export function createApp(options: AppOptions): Hono {
 
   app.delete('/api/subscriptions', limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
-    if (!body || typeof body.endpoint !== 'string') return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"endpoint": "..."}');
+    if (!body || typeof body.endpoint !== 'string') return apiError(c, 'invalid-json', 'the body must be a JSON object {"endpoint": "..."}');
     await store.deleteSubscription(body.endpoint);
     return c.body(null, 204);
   });
 
   app.post('/api/notifications', admin, limit(MESSAGE_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
-    if (!body) return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"message": {...}, "channel"?, "ttl"?, "urgency"?, "topic"?}');
+    if (!body) return apiError(c, 'invalid-json', 'the body must be a JSON object {"message": {...}, "channel"?, "ttl"?, "urgency"?, "topic"?}');
     if (body.channel !== undefined && !isChannelName(body.channel)) {
-      return apiError(c, 400, 'invalid-option', 'channel must be a name of 1 to 64 characters (A-Z a-z 0-9 . _ : -)', { option: 'channel' });
+      return apiError(c, 'invalid-option', 'channel must be a name of 1 to 64 characters (A-Z a-z 0-9 . _ : -)', { option: 'channel' });
     }
     try {
       const options = { ttl: body.ttl ?? DEFAULT_TTL, urgency: body.urgency, topic: body.topic } as PushRequestOptions & { ttl: number };
@@ -85,31 +85,31 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/api/notifications/:id', admin, async (c) => {
     const b = await store.getBroadcast(c.req.param('id'));
-    if (!b) return apiError(c, 404, 'not-found', 'no broadcast has this id');
-    const { id, status, total, sent, failed, gone, pending, problems, error } = b;
-    return c.json({ id, status, total, sent, failed, gone, pending, problems, ...(error ? { error } : {}) });
+    if (!b) return apiError(c, 'not-found', 'no broadcast has this id');
+    const { id, status, total, sent, failed, gone, pending, problems, failures, error } = b;
+    return c.json({ id, status, total, sent, failed, gone, pending, problems, failures, ...(error ? { error } : {}) });
   });
 
   app.post('/api/lint', limit(MESSAGE_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
-    if (!body || !('message' in body)) return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"message": ..., "profile"?: "spec" | "portable", "baseURL"?: "https://..."}');
+    if (!body || !('message' in body)) return apiError(c, 'invalid-json', 'the body must be a JSON object {"message": ..., "profile"?: "spec" | "portable", "baseURL"?: "https://..."}');
     const profile = body.profile ?? 'portable';
-    if (profile !== 'spec' && profile !== 'portable') return apiError(c, 400, 'invalid-option', 'profile must be "spec" or "portable"', { option: 'profile' });
+    if (profile !== 'spec' && profile !== 'portable') return apiError(c, 'invalid-option', 'profile must be "spec" or "portable"', { option: 'profile' });
     // The page's subscription scope: relative URLs are explained against it, not a placeholder origin.
     const baseURL = body.baseURL ?? DEFAULT_LINT_BASE_URL;
-    if (typeof baseURL !== 'string' || !URL.canParse(baseURL)) return apiError(c, 400, 'invalid-option', 'baseURL must be an absolute URL', { option: 'baseURL' });
+    if (typeof baseURL !== 'string' || !URL.canParse(baseURL)) return apiError(c, 'invalid-option', 'baseURL must be an absolute URL', { option: 'baseURL' });
     const lintOptions = { profile, baseURL } as const;
     const result = typeof body.message === 'string' ? lintPayload(body.message, lintOptions) : lintValue(body.message, lintOptions);
     return c.json({ ...result, findings: result.findings.map((f) => ({ ...f, ...describeFinding(f) })) });
   });
 
-  app.all('/api/*', (c) => apiError(c, 404, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
+  app.all('/api/*', (c) => apiError(c, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
   mountStaticFiles(app, options);
-  app.notFound((c) => apiError(c, 404, 'not-found', 'not found'));
+  app.notFound((c) => apiError(c, 'not-found', 'not found'));
   app.onError((error, c) => {
     // An unexpected failure: the client learns nothing internal.
     console.error(`internal error on ${c.req.method} ${c.req.path}: ${error.message}`);
-    return apiError(c, 500, 'internal-error', 'the server failed to handle this request');
+    return apiError(c, 'internal-error', 'the server failed to handle this request');
   });
   return app;
 }

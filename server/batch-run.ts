@@ -30,10 +30,13 @@ export async function runBatch(engine: BroadcastEngine, ref: BatchRef): Promise<
     const recipients: PendingDelivery[] = [];
     for (const item of due) {
       // Unsubscribed after the broadcast was created: nothing to send.
-      if (item.endpoint === null) recorder.add({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, retryInMs: 0, lastStatus: null });
+      if (item.endpoint === null) recorder.add({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, retryInMs: 0, lastStatus: null, lastError: null });
       else recipients.push(item);
     }
     await engine.sender.send(recipients, broadcast.context, (recipient: PendingDelivery, attempt: Attempt) => {
+      if (attempt.status === null && attempt.code === 'internal-error') {
+        engine.log(`broadcast ${ref.broadcastId}: BUG while delivering to subscription ${recipient.id}: ${attempt.message} (recorded as failed, not retried)`);
+      }
       if (broadcast.watch.count(recipient.origin, attempt.status)) {
         engine.log(`broadcast ${ref.broadcastId}: ${recipient.origin} refused requests with 403: the VAPID keys do not seem to be those the subscriptions were made with; subscriptions kept`);
       }

@@ -5,7 +5,7 @@ import type { DeliveryOutcome } from './store/store.js';
 /** What an answer means for a delivery on its `attempts`-th attempt: final, or pending with a retry delay. */
 export function deliveryOutcome(subscriptionId: number, attempts: number, attempt: Attempt, retry: RetryPolicy): DeliveryOutcome {
   const { status } = attempt;
-  const base = { subscriptionId, attempts, retryInMs: 0, lastStatus: status };
+  const base = { subscriptionId, attempts, retryInMs: 0, lastStatus: status, lastError: status === null ? attempt.code : null };
   if (status === null && !attempt.retryable) return { ...base, state: 'failed' };
   if (status !== null && status >= 200 && status < 300) return { ...base, state: 'sent' };
   if (status === 404 || status === 410) return { ...base, state: 'gone' };

@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3';
 import { BATCH_SIZE } from './store.js';
 
+type Step = (db: Database.Database) => void;
+
 /**
- * The SQLite schema, one step per version (`PRAGMA user_version`). Steps are only ever appended:
- * a database made by an older release is brought forward at start. Version 1 is the schema before
- * versioning (hence IF NOT EXISTS: such databases already have it).
+ * The SQLite schema, one step per version (`PRAGMA user_version` counts the steps applied). Steps
+ * are only ever appended: a database made by an older release is brought forward at start. Step 1
+ * is the schema before versioning (hence IF NOT EXISTS: such databases already have it).
  */
-export const SQLITE_MIGRATIONS: readonly string[] = [
-  `CREATE TABLE IF NOT EXISTS subscriptions (
+export const SQLITE_MIGRATIONS: readonly Step[] = [
+  (db) => db.exec(`CREATE TABLE IF NOT EXISTS subscriptions (
     id INTEGER PRIMARY KEY,
     endpoint TEXT NOT NULL UNIQUE,
     p256dh TEXT NOT NULL,
@@ -47,11 +49,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     next_attempt_at INTEGER NOT NULL DEFAULT 0,
     last_status INTEGER,
     PRIMARY KEY (broadcast_id, subscription_id)
-  ) WITHOUT ROWID;`,
+  ) WITHOUT ROWID;`),
 
-  // Batches with leases and their own counters (no hot counter row); shared settings. Existing
+  // 2: a delivery keeps the code of its last failure with no HTTP answer (error-codes.ts). Guarded:
+  // a database of the release that numbered this step 1 has the column already.
+  (db) => {
+    if (!hasColumn(db, 'deliveries', 'last_error')) db.exec('ALTER TABLE deliveries ADD COLUMN last_error TEXT');
+  },
+
+  // 3: batches with leases and their own counters (no hot counter row); shared settings. Existing
   // broadcasts get their batches, counted from their delivery rows.
-  `CREATE TABLE batches (
+  (db) => db.exec(`CREATE TABLE batches (
     broadcast_id TEXT NOT NULL,
     batch INTEGER NOT NULL,
     first_id INTEGER NOT NULL,
@@ -76,7 +84,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE broadcasts DROP COLUMN sent;
   ALTER TABLE broadcasts DROP COLUMN failed;
   ALTER TABLE broadcasts DROP COLUMN gone;
-  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`),
 ];
 
 /**
@@ -89,7 +97,11 @@ export function migrateSqlite(db: Database.Database): void {
     if (version > SQLITE_MIGRATIONS.length) {
       throw new Error(`the database is at schema version ${version}, newer than this release knows (${SQLITE_MIGRATIONS.length}): upgrade dwpush`);
     }
-    for (let v = version; v < SQLITE_MIGRATIONS.length; v++) db.exec(SQLITE_MIGRATIONS[v]!);
+    for (let v = version; v < SQLITE_MIGRATIONS.length; v++) SQLITE_MIGRATIONS[v]!(db);
     db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
   }).immediate();
+}
+
+function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  return (db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column);
 }

@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { PushSubscriptionJSON } from '../push-request.js';
+import { mergeProblems, toBroadcast, type BroadcastRow } from './broadcast-row.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import {
-  BATCH_SIZE, type BatchRef, type Broadcast, type BroadcastOptions, type BroadcastProblem, type BroadcastStatus,
-  type DeliveryOutcome, type DueDelivery, type NewSubscription, type OpenBatch, type Store, type StoredSubscription,
+  BATCH_SIZE, type BatchRef, type Broadcast, type BroadcastOptions, type BroadcastProblem, type DeliveryOutcome,
+  type DueDelivery, type FailureReason, type NewSubscription, type OpenBatch, type Store, type StoredSubscription,
 } from './store.js';
-
-interface BroadcastRow {
-  id: string; payload: Buffer; channel: string | null; ttl: number; urgency: string | null; topic: string | null;
-  status: BroadcastStatus; total: number; sent: number; failed: number; gone: number; problems: string; error: string | null;
-}
 
 /**
  * The embedded store: one SQLite file in WAL mode, for one server process (better-sqlite3 is
@@ -77,8 +73,10 @@ export class SqliteStore implements Store {
         LEFT JOIN subscriptions s ON s.id = d.subscription_id
         WHERE t.broadcast_id = @id AND t.batch = @batch AND d.subscription_id > @after AND d.state = 'pending' AND d.next_attempt_at <= @now
         ORDER BY d.subscription_id LIMIT @limit`),
-      updateDelivery: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?
+      updateDelivery: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?
         WHERE broadcast_id = ? AND subscription_id = ? AND state = 'pending'`),
+      failures: db.prepare(`SELECT last_status AS status, last_error AS code, count(*) AS count FROM deliveries
+        WHERE broadcast_id = ? AND state = 'failed' GROUP BY last_status, last_error ORDER BY count DESC LIMIT 20`),
       count_sent: db.prepare('UPDATE batches SET sent = sent + 1 WHERE broadcast_id = ? AND batch = ?'),
       count_failed: db.prepare('UPDATE batches SET failed = failed + 1 WHERE broadcast_id = ? AND batch = ?'),
       count_gone: db.prepare('UPDATE batches SET gone = gone + 1 WHERE broadcast_id = ? AND batch = ?'),
@@ -131,7 +129,7 @@ export class SqliteStore implements Store {
 
   async getBroadcast(id: string): Promise<Broadcast | undefined> {
     const row = this.statements.getBroadcast.get({ id }) as BroadcastRow | undefined;
-    return row && toBroadcast(row);
+    return row && toBroadcast(row, row.failed === 0 ? [] : this.statements.failures.all(id) as FailureReason[]);
   }
 
   async failBroadcast(id: string, error: string): Promise<void> {
@@ -188,7 +186,7 @@ export class SqliteStore implements Store {
     const now = Date.now();
     this.db.transaction(() => {
       for (const o of outcomes) {
-        const { changes } = s.updateDelivery.run(o.state, o.attempts, now + o.retryInMs, o.lastStatus, ref.broadcastId, o.subscriptionId);
+        const { changes } = s.updateDelivery.run(o.state, o.attempts, now + o.retryInMs, o.lastStatus, o.lastError, ref.broadcastId, o.subscriptionId);
         if (changes === 0 || o.state === 'pending') continue;
         s[`count_${o.state}`].run(ref.broadcastId, ref.batch);
         if (o.state === 'gone') s.deleteById.run(o.subscriptionId);
@@ -206,26 +204,4 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.db.close();
   }
-}
-
-export function toBroadcast(row: Omit<BroadcastRow, 'payload' | 'problems'> & { payload: Uint8Array; problems: string | BroadcastProblem[] }): Broadcast {
-  return {
-    id: row.id, payload: new Uint8Array(row.payload), channel: row.channel, ttl: Number(row.ttl),
-    ...(row.urgency ? { urgency: row.urgency as Broadcast['urgency'] } : {}),
-    ...(row.topic ? { topic: row.topic } : {}),
-    status: row.status, total: Number(row.total), sent: Number(row.sent), failed: Number(row.failed), gone: Number(row.gone),
-    pending: Number(row.total) - Number(row.sent) - Number(row.failed) - Number(row.gone),
-    problems: typeof row.problems === 'string' ? JSON.parse(row.problems) as BroadcastProblem[] : row.problems, error: row.error,
-  };
-}
-
-/** Problems keyed by code and origin; the larger count wins (each process counts its own answers). */
-export function mergeProblems(stored: readonly BroadcastProblem[], added: readonly BroadcastProblem[]): BroadcastProblem[] {
-  const merged = new Map(stored.map((p) => [`${p.code} ${p.origin}`, p]));
-  for (const p of added) {
-    const key = `${p.code} ${p.origin}`;
-    const before = merged.get(key);
-    if (!before || before.count < p.count) merged.set(key, p);
-  }
-  return [...merged.values()];
 }

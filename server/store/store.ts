@@ -47,6 +47,15 @@ export interface Broadcast extends PushRequestOptions {
   pending: number;
   problems: BroadcastProblem[];
   error: string | null;
+  /** Failed deliveries grouped by their last reason, most frequent first (at most 20). */
+  failures: FailureReason[];
+}
+
+/** Failed deliveries of one broadcast grouped by their last reason: the push service's status, or an error code. */
+export interface FailureReason {
+  status: number | null;
+  code: string | null;
+  count: number;
 }
 
 /**
@@ -84,6 +93,8 @@ export interface DeliveryOutcome {
   /** For `pending`: how long from now (database time) until the next attempt. */
   retryInMs: number;
   lastStatus: number | null;
+  /** The error code when there was no HTTP answer (error-codes.ts), else null. */
+  lastError: string | null;
 }
 
 /** Subscriptions per batch: small enough that a re-run after a crash is cheap, large enough to keep lanes busy. */

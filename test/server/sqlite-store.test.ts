@@ -23,7 +23,7 @@ describe('SQLite migrations', () => {
     const { file, remove } = tempFile();
     try {
       const old = new Database(file);
-      old.exec(SQLITE_MIGRATIONS[0]!);
+      SQLITE_MIGRATIONS[0]!(old);
       old.exec(`INSERT INTO subscriptions (id, endpoint, p256dh, auth, origin, created_at) VALUES (1, 'https://push.example/1', 'k', 'a', 'https://push.example', 0), (2, 'https://push.example/2', 'k', 'a', 'https://push.example', 0);
         INSERT INTO broadcasts (id, seq, payload, ttl, status, total, sent, created_at) VALUES ('b1', 1, x'00', 60, 'running', 2, 1, 0);
         INSERT INTO deliveries (broadcast_id, subscription_id, state) VALUES ('b1', 1, 'sent'), ('b1', 2, 'pending');`);
@@ -37,6 +37,23 @@ describe('SQLite migrations', () => {
       const again = new SqliteStore(file);
       expect(await again.getBroadcast('b1')).toMatchObject({ sent: 1, pending: 1 });
       await again.close();
+    } finally {
+      remove();
+    }
+  });
+
+  it('takes a database whose version 1 was the last_error column (the release before batches)', async () => {
+    const { file, remove } = tempFile();
+    try {
+      const old = new Database(file);
+      SQLITE_MIGRATIONS[0]!(old);
+      old.exec('ALTER TABLE deliveries ADD COLUMN last_error TEXT');
+      old.pragma('user_version = 1');
+      old.close();
+      const store = new SqliteStore(file);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
+      expect(await store.openBatches()).toEqual([]);
+      await store.close();
     } finally {
       remove();
     }

@@ -15,7 +15,7 @@ const ORIGIN = 'https://push.example';
 const PAYLOAD = new TextEncoder().encode('{"web_push":8030}');
 const keys = { p256dh: createECDH('prime256v1').generateKeys('base64url'), auth: randomBytes(16).toString('base64url') };
 const subscription = (n: number) => ({ endpoint: `${ORIGIN}/push/${n}`, keys });
-const sent = (subscriptionId: number): DeliveryOutcome => ({ subscriptionId, state: 'sent', attempts: 1, retryInMs: 0, lastStatus: 201 });
+const sent = (subscriptionId: number): DeliveryOutcome => ({ subscriptionId, state: 'sent', attempts: 1, retryInMs: 0, lastStatus: 201, lastError: null });
 
 export function describeStoreContract(name: string, open: () => Promise<StoreFixture>, describeIt: typeof describe = describe): void {
   describeIt(`store contract: ${name}`, () => {
@@ -91,12 +91,12 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       expect(page[0]).toEqual({ id: ids[0], attempts: 0, endpoint: subscription(0).endpoint, keys, origin: ORIGIN });
       expect((await store.dueDeliveries(ref, ids[2]!, 3)).map((d) => d.id)).toEqual([ids[3]]);
 
-      await store.recordOutcomes(ref, [sent(ids[0]!), { subscriptionId: ids[1]!, state: 'failed', attempts: 1, retryInMs: 0, lastStatus: 400 },
-        { subscriptionId: ids[2]!, state: 'gone', attempts: 1, retryInMs: 0, lastStatus: 410 },
-        { subscriptionId: ids[3]!, state: 'pending', attempts: 1, retryInMs: 60_000, lastStatus: 503 }]);
+      await store.recordOutcomes(ref, [sent(ids[0]!), { subscriptionId: ids[1]!, state: 'failed', attempts: 1, retryInMs: 0, lastStatus: null, lastError: 'timeout' },
+        { subscriptionId: ids[2]!, state: 'gone', attempts: 1, retryInMs: 0, lastStatus: 410, lastError: null },
+        { subscriptionId: ids[3]!, state: 'pending', attempts: 1, retryInMs: 60_000, lastStatus: 503, lastError: null }]);
       // Recording a final outcome again changes nothing.
       await store.recordOutcomes(ref, [sent(ids[0]!), sent(ids[1]!)]);
-      expect(await store.getBroadcast(id)).toMatchObject({ total: 4, sent: 1, failed: 1, gone: 1, pending: 1 });
+      expect(await store.getBroadcast(id)).toMatchObject({ total: 4, sent: 1, failed: 1, gone: 1, pending: 1, failures: [{ status: null, code: 'timeout', count: 1 }] });
       expect(await store.getSubscription(subscription(2).endpoint)).toBeUndefined();
       expect(await store.getSubscription(subscription(1).endpoint)).toBeDefined();
       // The retry is not due for a minute (database time).
