@@ -67,14 +67,14 @@ export function createApp(options: AppOptions): Hono {
 
   app.post('/api/notifications', admin, limit(MESSAGE_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
-    if (!body) return apiError(c, 'invalid-json', 'the body must be a JSON object {"message": {...}, "channel"?, "ttl"?, "urgency"?, "topic"?}');
+    if (!body) return apiError(c, 'invalid-json', 'the body must be a JSON object {"message": {...}, "legacy"?: {...}, "channel"?, "ttl"?, "urgency"?, "topic"?}');
     if (body.channel !== undefined && !isChannelName(body.channel)) {
       return apiError(c, 'invalid-option', 'channel must be a name of 1 to 64 characters (A-Z a-z 0-9 . _ : -)', { option: 'channel' });
     }
     try {
       const options = { ttl: body.ttl ?? DEFAULT_TTL, urgency: body.urgency, topic: body.topic } as PushRequestOptions & { ttl: number };
       checkPushRequestOptions(options);
-      const bytes = preparePayload(body.message);
+      const bytes = preparePayload(body.message, { legacy: body.legacy });
       const id = await store.createBroadcast(bytes, { ...options, channel: body.channel as string | undefined });
       await engine.enqueue(id);
       return c.json({ id }, 202);

@@ -108,7 +108,7 @@ describe('installed into an empty project', () => {
     expect(report.exports).toEqual({
       [NAME]: [
         'DEFAULT_LINT_BASE_URL', 'MAX_PLAINTEXT_BYTES', 'NOTIFICATION_JSON_MEDIA_TYPE', 'WEB_PUSH_MAGIC', 'describeFinding', 'detectFormat',
-        'explainerToStandard', 'lintPayload', 'lintValue', 'parseDeclarativePushMessage', 'parseExplainerMessage', 'parsePushPayload',
+        'explainerToStandard', 'hybridPayload', 'legacyFieldsProblem', 'lintPayload', 'lintValue', 'parseDeclarativePushMessage', 'parseExplainerMessage', 'parsePushPayload',
         'readDeclarativePushMessage', 'readExplainerMessage', 'toPortableMessage',
       ],
       [`${NAME}/server`]: [
