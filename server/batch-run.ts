@@ -7,6 +7,8 @@ import { VapidProblemWatch } from './vapid-problem-watch.js';
 /** Outcomes are committed in groups of this many, or this soon after the answer (spec-notes.md#push-server, crash safety). */
 const FLUSH_EVERY = 128;
 const FLUSH_AFTER_MS = 5;
+/** When a delivery skipped for a backed-up push service is due again. */
+const SKIPPED_RETRY_MS = 1000;
 
 /**
  * One pass over one batch: claim it, send what is due, record each outcome as it arrives, give it
@@ -33,7 +35,7 @@ export async function runBatch(engine: BroadcastEngine, ref: BatchRef): Promise<
       if (item.endpoint === null) recorder.add({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, retryInMs: 0, lastStatus: null, lastError: null });
       else recipients.push(item);
     }
-    await engine.sender.send(recipients, broadcast.context, (recipient: PendingDelivery, attempt: Attempt) => {
+    const unsent = await engine.sender.send(recipients, broadcast.context, (recipient: PendingDelivery, attempt: Attempt) => {
       if (attempt.status === null && attempt.code === 'internal-error') {
         engine.log(`broadcast ${ref.broadcastId}: BUG while delivering to subscription ${recipient.id}: ${attempt.message} (recorded as failed, not retried)`);
       }
@@ -42,6 +44,8 @@ export async function runBatch(engine: BroadcastEngine, ref: BatchRef): Promise<
       }
       recorder.add(deliveryOutcome(recipient.id, recipient.attempts + 1, attempt, engine.retry));
     }, stop);
+    // Skipped because their push service is backed up and silent: tried again shortly, the attempt not counted.
+    if (!stop.aborted) for (const r of unsent) recorder.add({ subscriptionId: r.id, state: 'pending', attempts: r.attempts, retryInMs: SKIPPED_RETRY_MS, lastStatus: null, lastError: null });
     await recorder.close();
     const problems = broadcast.watch.list();
     if (problems.length > 0) await engine.call(() => store.addBroadcastProblems(ref.broadcastId, problems));

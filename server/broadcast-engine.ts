@@ -66,7 +66,7 @@ export class BroadcastEngine {
   constructor(readonly options: BroadcastEngineOptions) {
     this.store = options.store;
     this.scheduler = options.scheduler ?? new InProcessScheduler();
-    this.sender = options.sender ?? createBatchSender(options, options.concurrency ?? 64);
+    this.sender = options.sender ?? createBatchSender(options, options.concurrency);
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     // A process alone on its store (not durable) reclaims its own leases after a restart at once.
     this.owner = this.scheduler.durable ? randomUUID() : 'this-process';
@@ -75,7 +75,7 @@ export class BroadcastEngine {
 
   /** Starts running batches; picks up what a previous process left unfinished. */
   async start(): Promise<void> {
-    await this.scheduler.start((ref) => this.run(ref), this.options.batchConcurrency ?? 4);
+    await this.scheduler.start((ref) => this.run(ref), this.options.batchConcurrency ?? 8);
     if (!this.scheduler.durable) {
       for (const batch of await this.call(() => this.store.openBatches())) await this.scheduler.schedule(batch, batch.dueInMs);
       return;
@@ -108,7 +108,7 @@ export class BroadcastEngine {
   async stop(): Promise<void> {
     this.abort.abort();
     if (this.sweeper) clearInterval(this.sweeper);
-    await this.scheduler.stop();
+    await Promise.all([this.sender.stop(), this.scheduler.stop()]);
   }
 
   get stopping(): boolean {

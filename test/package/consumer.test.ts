@@ -112,8 +112,8 @@ describe('installed into an empty project', () => {
         'readDeclarativePushMessage', 'readExplainerMessage', 'toPortableMessage',
       ],
       [`${NAME}/server`]: [
-        'PushError', 'buildNotificationRequest', 'createPushAgents', 'createPushOriginGuard', 'createRequestBuilder', 'createVapidAuthorizer',
-        'destroyPushAgents', 'generateVapidKeys', 'isPushError', 'preparePayload', 'sendNotification', 'sendToMany', 'startServer',
+        'PushError', 'buildNotificationRequest', 'createPushConnections', 'createPushOriginGuard', 'createRequestBuilder', 'createVapidAuthorizer',
+        'generateVapidKeys', 'isPushError', 'preparePayload', 'sendNotification', 'sendToMany', 'startServer',
       ],
       [`${NAME}/polyfill`]: ['installDeclarativePush'],
       [`${NAME}/page`]: ['PageError', 'callServer', 'currentSubscription', 'hasNativePush', 'serverURL', 'subscribe', 'unsubscribe'],
