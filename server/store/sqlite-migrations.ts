@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { canonicalEndpoint } from '../canonical-endpoint.js';
 import { BATCH_SIZE } from './store.js';
 
 type Step = (db: Database.Database) => void;
@@ -6,10 +7,13 @@ type Step = (db: Database.Database) => void;
 /**
  * The SQLite schema, one step per version (`PRAGMA user_version` counts the steps applied). Steps
  * are only ever appended: a database made by an older release is brought forward at start. Step 1
- * is the schema before versioning (hence IF NOT EXISTS: such databases already have it).
+ * is the schema before versioning (hence IF NOT EXISTS: such databases already have it); steps 1
+ * and 2 leave what the release that first numbered them left.
  */
 export const SQLITE_MIGRATIONS: readonly Step[] = [
-  (db) => db.exec(`CREATE TABLE IF NOT EXISTS subscriptions (
+  // 1: the schema before versioning, and the last failure's code.
+  (db) => {
+    db.exec(`CREATE TABLE IF NOT EXISTS subscriptions (
     id INTEGER PRIMARY KEY,
     endpoint TEXT NOT NULL UNIQUE,
     p256dh TEXT NOT NULL,
@@ -49,13 +53,14 @@ export const SQLITE_MIGRATIONS: readonly Step[] = [
     next_attempt_at INTEGER NOT NULL DEFAULT 0,
     last_status INTEGER,
     PRIMARY KEY (broadcast_id, subscription_id)
-  ) WITHOUT ROWID;`),
-
-  // 2: a delivery keeps the code of its last failure with no HTTP answer (error-codes.ts). Guarded:
-  // a database of the release that numbered this step 1 has the column already.
-  (db) => {
+  ) WITHOUT ROWID;`);
+    // A delivery keeps the code of its last failure with no HTTP answer (error-codes.ts); a
+    // database of the release whose step 1 was only this has the column already.
     if (!hasColumn(db, 'deliveries', 'last_error')) db.exec('ALTER TABLE deliveries ADD COLUMN last_error TEXT');
   },
+
+  // 2: one push resource, one row (spec-notes.md#push-server): endpoints in canonical form.
+  canonicalEndpoints,
 
   // 3: batches with leases and their own counters (no hot counter row); shared settings. Existing
   // broadcasts get their batches, counted from their delivery rows.
@@ -86,6 +91,38 @@ export const SQLITE_MIGRATIONS: readonly Step[] = [
   ALTER TABLE broadcasts DROP COLUMN gone;
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`),
 ];
+
+/**
+ * Rewrites every endpoint to its canonical spelling. Rows that spell one resource several ways
+ * become the newest of them (its keys are the latest), with the channels of all; a row whose
+ * endpoint the guard would refuse today (control characters) is deleted. A deleted row's pending
+ * deliveries then count as gone, like any unsubscribed recipient: the kept row has its own.
+ */
+function canonicalEndpoints(db: Database.Database): void {
+  const rows = db.prepare('SELECT id, endpoint FROM subscriptions ORDER BY id DESC').iterate() as Iterable<{ id: number; endpoint: string }>;
+  const kept = new Map<string, number>();
+  const renames: [URL, number][] = [];
+  const merges: [number, number][] = [];
+  const deletions: number[] = [];
+  for (const { id, endpoint } of rows) {
+    const url = canonicalEndpoint(endpoint);
+    if (url === null) deletions.push(id);
+    else if (kept.has(url.href)) merges.push([id, kept.get(url.href)!]);
+    else {
+      kept.set(url.href, id);
+      if (url.href !== endpoint) renames.push([url, id]);
+    }
+  }
+  const moveChannels = db.prepare('INSERT OR IGNORE INTO subscription_channels (channel, subscription_id) SELECT channel, ? FROM subscription_channels WHERE subscription_id = ?');
+  const remove = db.prepare('DELETE FROM subscriptions WHERE id = ?');
+  for (const [from, to] of merges) {
+    moveChannels.run(to, from);
+    remove.run(from);
+  }
+  for (const id of deletions) remove.run(id);
+  const rename = db.prepare('UPDATE subscriptions SET endpoint = ?, origin = ? WHERE id = ?');
+  for (const [url, id] of renames) rename.run(url.href, url.origin, id);
+}
 
 /**
  * Brings the schema to the latest version inside one write transaction (BEGIN IMMEDIATE), so two

@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import { hashAdminToken } from '../../server/admin-token.js';
 import { createApp } from '../../server/app.js';
 import { BroadcastEngine, type BroadcastEngineOptions } from '../../server/broadcast-engine.js';
+import type { ClientRateLimitOptions } from '../../server/client-rate-limit.js';
 import { createPushConnections } from '../../server/push-connections.js';
 import { createPushOriginGuard } from '../../server/push-origin-guard.js';
 import { createRequestBuilder } from '../../server/request-builder.js';
@@ -35,6 +36,7 @@ export async function startHarness(options: {
   polyfillDir?: string;
   workers?: number;
   engine?: Partial<BroadcastEngineOptions>;
+  clientRateLimit?: ClientRateLimitOptions;
   /** What the app and the engine see in place of the SQLite store (a store that fails on purpose). */
   wrapStore?: (store: SqliteStore) => Store;
 } = {}): Promise<Harness> {
@@ -55,6 +57,7 @@ export async function startHarness(options: {
   await engine.start();
   const app = createApp({
     store: seen, engine, guard, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
+    ...(options.clientRateLimit ? { clientRateLimit: options.clientRateLimit } : {}),
     ...(options.publicDir ? { publicDir: options.publicDir } : {}),
     ...(options.polyfillDir ? { polyfillDir: options.polyfillDir } : {}),
   });
