@@ -39,8 +39,9 @@ export async function runBatch(engine: BroadcastEngine, ref: BatchRef): Promise<
       if (attempt.status === null && attempt.code === 'internal-error') {
         engine.log(`broadcast ${ref.broadcastId}: BUG while delivering to subscription ${recipient.id}: ${attempt.message} (recorded as failed, not retried)`);
       }
-      if (broadcast.watch.count(recipient.origin, attempt.status)) {
-        engine.log(`broadcast ${ref.broadcastId}: ${recipient.origin} refused requests with 403: the VAPID keys do not seem to be those the subscriptions were made with; subscriptions kept`);
+      const problem = broadcast.watch.count(recipient.origin, attempt.status);
+      if (problem) {
+        engine.log(`broadcast ${ref.broadcastId}: ${problem.origin} refused ${problem.count} requests with 403: the VAPID keys do not seem to be those the subscriptions were made with; subscriptions kept`);
       }
       recorder.add(deliveryOutcome(recipient.id, recipient.attempts + 1, attempt, engine.retry));
     }, stop);

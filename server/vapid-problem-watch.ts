@@ -10,17 +10,18 @@ export class VapidProblemWatch {
 
   constructor(private readonly threshold: number) {}
 
-  /** Counts an answer; returns true when it newly makes the origin a problem. */
-  count(origin: string, status: number | null): boolean {
-    if (status === null) return false;
+  /** Counts an answer; returns the problem when this answer newly makes the origin one. */
+  count(origin: string, status: number | null): BroadcastProblem | null {
+    if (status === null) return null;
     const count = this.answers.get(origin) ?? { total: 0, forbidden: 0 };
     count.total++;
     if (status === 403) count.forbidden++;
     this.answers.set(origin, count);
-    if (status !== 403 || count.forbidden < this.threshold || count.forbidden * 2 < count.total) return false;
+    if (status !== 403 || count.forbidden < this.threshold || count.forbidden * 2 < count.total) return null;
     const isNew = !this.problems.has(origin);
-    this.problems.set(origin, { code: 'vapid-rejected', origin, count: count.forbidden });
-    return isNew;
+    const problem: BroadcastProblem = { code: 'vapid-rejected', origin, count: count.forbidden };
+    this.problems.set(origin, problem);
+    return isNew ? problem : null;
   }
 
   list(): BroadcastProblem[] {
