@@ -5,7 +5,9 @@ import { describeFinding } from '../src/describe-finding.js';
 import { DEFAULT_LINT_BASE_URL, lintPayload, lintValue } from '../src/lint-message.js';
 import { isAdminAuthorization } from './admin-token.js';
 import { apiError, inputError, readJsonObject } from './api-error.js';
+import { clientRateLimit, DEFAULT_CLIENT_RATE_LIMIT, type ClientRateLimitOptions } from './client-rate-limit.js';
 import type { BroadcastEngine } from './broadcast-engine.js';
+import { canonicalEndpoint } from './canonical-endpoint.js';
 import { preparePayload } from './prepare-payload.js';
 import type { PushOriginGuard } from './push-origin-guard.js';
 import { checkPushRequestOptions, DEFAULT_TTL, type PushRequestOptions } from './push-request.js';
@@ -20,16 +22,30 @@ export interface AppOptions extends StaticDirs {
   vapidPublicKey: string;
   /** SHA-256 of the admin token (admin-token.ts). */
   adminTokenHash: Buffer;
+  /** The open routes' budget per client (default: 120 a minute, the socket's address). */
+  clientRateLimit?: ClientRateLimitOptions;
 }
 
 /** Subscriptions are small; a message is at most 3993 bytes once serialized, plus its envelope. */
 const SUBSCRIPTION_BODY_LIMIT = 4 * 1024;
 const MESSAGE_BODY_LIMIT = 32 * 1024;
+/**
+ * The lint route answers at most this many findings (the first, in document order) and says how
+ * many it left out: without it, 32 KB of `[1,1,...]` actions made a 4.9 MB answer.
+ */
+export const LINT_MAX_FINDINGS = 100;
+/**
+ * What bounds the lint route's CPU: the linter's work grows with the message, and a message over
+ * 3993 bytes cannot be sent anyway, so twice that (and JSON escaping) is enough to be told so.
+ */
+export const LINT_BODY_LIMIT = 8 * 1024;
 
 /** The push server's HTTP API (README.md#push-server), testable with `app.request()`. */
 export function createApp(options: AppOptions): Hono {
   const { store, engine, guard } = options;
   const app = new Hono();
+  // Routes anyone may call (browsers subscribe without credentials): one budget per client address.
+  const open = clientRateLimit(options.clientRateLimit ?? { perMinute: DEFAULT_CLIENT_RATE_LIMIT });
   const limit = (maxSize: number) => bodyLimit({
     maxSize,
     onError: (c) => apiError(c, 'body-too-large', `request bodies here are at most ${maxSize} bytes`),
@@ -44,24 +60,25 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/api/vapid-public-key', (c) => c.json({ publicKey: options.vapidPublicKey }));
 
-  app.post('/api/subscriptions', limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
+  app.post('/api/subscriptions', open, limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
     if (!body) return apiError(c, 'invalid-json', 'the body must be a JSON object {"subscription": {...}, "channels"?: [...]}');
     try {
       const subscription = readSubscription(body.subscription);
       const channels = readChannels(body.channels);
+      // Stored as the guard's canonical URL: one push resource, one row, however it was spelled.
       const url = guard(subscription.endpoint);
-      store.saveSubscription(subscription, url.origin, channels);
-      return c.json({ endpoint: subscription.endpoint, channels }, 201);
+      store.saveSubscription({ ...subscription, endpoint: url.href }, url.origin, channels);
+      return c.json({ endpoint: url.href, channels }, 201);
     } catch (error) {
       return inputError(c, error);
     }
   });
 
-  app.delete('/api/subscriptions', limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
+  app.delete('/api/subscriptions', open, limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
     if (!body || typeof body.endpoint !== 'string') return apiError(c, 'invalid-json', 'the body must be a JSON object {"endpoint": "..."}');
-    store.deleteSubscription(body.endpoint);
+    store.deleteSubscription(canonicalEndpoint(body.endpoint)?.href ?? body.endpoint);
     return c.body(null, 204);
   });
 
@@ -90,7 +107,7 @@ export function createApp(options: AppOptions): Hono {
     return c.json({ id, status, total, sent, failed, gone, pending, problems, failures, ...(error ? { error } : {}) });
   });
 
-  app.post('/api/lint', limit(MESSAGE_BODY_LIMIT), async (c) => {
+  app.post('/api/lint', open, limit(LINT_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
     if (!body || !('message' in body)) return apiError(c, 'invalid-json', 'the body must be a JSON object {"message": ..., "profile"?: "spec" | "portable", "baseURL"?: "https://..."}');
     const profile = body.profile ?? 'portable';
@@ -100,7 +117,9 @@ export function createApp(options: AppOptions): Hono {
     if (typeof baseURL !== 'string' || !URL.canParse(baseURL)) return apiError(c, 'invalid-option', 'baseURL must be an absolute URL', { option: 'baseURL' });
     const lintOptions = { profile, baseURL } as const;
     const result = typeof body.message === 'string' ? lintPayload(body.message, lintOptions) : lintValue(body.message, lintOptions);
-    return c.json({ ...result, findings: result.findings.map((f) => ({ ...f, ...describeFinding(f) })) });
+    const shown = result.findings.slice(0, LINT_MAX_FINDINGS);
+    const omitted = result.findings.length - shown.length;
+    return c.json({ ...result, findings: shown.map((f) => ({ ...f, ...describeFinding(f) })), ...(omitted > 0 ? { omitted } : {}) });
   });
 
   app.all('/api/*', (c) => apiError(c, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
