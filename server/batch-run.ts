@@ -43,7 +43,7 @@ export async function runBatch(engine: BroadcastEngine, ref: BatchRef): Promise<
       if (problem) {
         engine.log(`broadcast ${ref.broadcastId}: ${problem.origin} refused ${problem.count} requests with 403: the VAPID keys do not seem to be those the subscriptions were made with; subscriptions kept`);
       }
-      recorder.add(deliveryOutcome(recipient.id, recipient.attempts + 1, attempt, engine.retry));
+      recorder.add(deliveryOutcome(recipient.id, recipient.attempts + 1, attempt, engine.retry, engine.stopping));
     }, stop);
     // Skipped because their push service is backed up and silent: tried again shortly, the attempt not counted.
     if (!stop.aborted) for (const r of unsent) recorder.add({ subscriptionId: r.id, state: 'pending', attempts: r.attempts, retryInMs: SKIPPED_RETRY_MS, lastStatus: null, lastError: null });

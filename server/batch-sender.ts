@@ -42,6 +42,7 @@ export function createBatchSender(deps: DeliveryDeps, concurrency = DEFAULT_CONC
       return job.work.prepare(job.recipient);
     },
     send: (job, request) => job.work.send(job.recipient, request),
+    defer: (job) => job.work.defer(job.recipient),
   }, { ceiling: concurrency, capacity: laneCapacity(concurrency) });
   let stopped = false;
   let onStop: () => void = () => {};

@@ -25,8 +25,8 @@ import { spawnServer, waitFor, type ServerProcess } from '../support/spawn-serve
 const NATIVE = process.env.DWP_FIREFOX_NATIVE === '1';
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const POLYFILL_DIR = fileURLToPath(new URL('../../dist/polyfill', import.meta.url));
-// The polyfill's one line, with the explainer shape opted in and a short mutable budget for the hang case.
-const POLYFILL = "self.declarativePushOptions = { explainer: true, mutableBudgetMs: 1000 };\nimportScripts('/declarative-push-sw.js');\n";
+// The polyfill's one line, with the explainer shape opted in (the classic script that has its parser) and a short mutable budget for the hang case.
+const POLYFILL = "self.declarativePushOptions = { explainer: true, mutableBudgetMs: 1000 };\nimportScripts('/declarative-push-sw-explainer.js');\n";
 
 type Shown = { title: string; body: string; tag: string; data: unknown; actions: Array<{ action: string; title: string }> };
 type Probe = { maxActions: number | null; nativeDeclarative: boolean; badging: boolean };
