@@ -56,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
         process.stdout.write(`subscriptions: ${counts.imported} imported, ${counts.updated} updated, ${counts.refused} refused${reasons ? ` (${reasons})` : ''} in ${seconds} s\n`);
         for (const r of counts.firstRefusals) process.stdout.write(`  line ${r.line}: ${r.code}: ${r.message}\n`);
       } finally {
-        store.close();
+        await store.close();
       }
     }
     return 0;

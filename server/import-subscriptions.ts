@@ -3,7 +3,7 @@ import { isMap } from '../src/json-value.js';
 import { readJsonRecords } from './json-records.js';
 import { isPushError } from './push-error.js';
 import type { PushOriginGuard } from './push-origin-guard.js';
-import type { SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
 import { acceptSubscription, type AcceptedSubscription } from './subscription-input.js';
 
 export interface ImportRefusal {
@@ -32,7 +32,7 @@ const BATCH = 1000;
  * A record that fails is counted with its reason and the rest go on; nothing is written for it.
  * Streams: memory stays flat whatever the file's size.
  */
-export async function importSubscriptions(stream: Readable, store: SqliteStore, guard: PushOriginGuard, keepRefusals = 5): Promise<ImportCounts> {
+export async function importSubscriptions(stream: Readable, store: Store, guard: PushOriginGuard, keepRefusals = 5): Promise<ImportCounts> {
   const counts: ImportCounts = { imported: 0, updated: 0, refused: 0, refusedBy: {}, firstRefusals: [] };
   let batch: AcceptedSubscription[] = [];
   const seen = new Set<string>(); // endpoints already written by this batch

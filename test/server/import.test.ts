@@ -74,12 +74,12 @@ describe('dwpush import --subscriptions', () => {
     expect(statSync(join(data, 'dwp.sqlite')).mode & 0o777).toBe(0o600);
     const store = new SqliteStore(join(data, 'dwp.sqlite'));
     try {
-      expect(store.countSubscriptions()).toBe(3);
-      expect(store.getSubscription('https://fcm.googleapis.com/fcm/send/two')).toBeDefined();
+      expect(await store.countSubscriptions()).toBe(3);
+      expect(await store.getSubscription('https://fcm.googleapis.com/fcm/send/two')).toBeDefined();
       const channels = store.db.prepare('SELECT channel FROM subscription_channels ORDER BY channel').all();
       expect(channels).toEqual([{ channel: 'news' }, { channel: 'sport' }]);
     } finally {
-      store.close();
+      await store.close();
     }
     // Imported subscriptions are the server's: a second import of the same file only updates.
     const again = await run(['import', '--data-dir', data, '--subscriptions', join(dir, 'subs.jsonl'), '--allow-push-origin', mock.origin]);
