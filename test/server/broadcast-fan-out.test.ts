@@ -83,4 +83,15 @@ describe('broadcast fan-out across push services', () => {
     expect([first!.answered, second!.answered]).toEqual([null, 201]);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(40); // the harness's backoff (50 ms, ±20%)
   });
+
+  it('pauses a push service that falls silent: its waiting deliveries are handed back, not held behind timeouts, and end as failed', async () => {
+    const silent = await mock();
+    h = startHarness({ allowPushOrigins: [silent.origin], engine: { timeoutMs: 500 } });
+    subscribeMany(h, silent, 200, [{ hang: true }]);
+    const id = startBroadcast(h);
+    await h.engine.idle();
+    expect(h.store.getBroadcast(id)).toMatchObject({ status: 'done', failed: 200, sent: 0, pending: 0 });
+    // Four attempts each (the harness's limit) would be 800 requests; most were handed back unsent.
+    expect(silent.all().length).toBeLessThan(100);
+  });
 });
