@@ -6,7 +6,7 @@ export const EXAMPLES = [
   { name: 'standard', label: 'Standard' },
   { name: 'mutable', label: 'Mutable (the worker may rewrite it)' },
   { name: 'explainer', label: 'Explainer (WebKit 2023)' },
-  { name: 'hybrid', label: 'Hybrid (with legacy fields for old workers)' },
+  { name: 'hybrid', label: 'Hybrid (legacy fields too)' },
 ];
 
 const BUILD = {
