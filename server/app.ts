@@ -13,7 +13,7 @@ import type { PushOriginGuard } from './push-origin-guard.js';
 import { checkPushRequestOptions, DEFAULT_TTL, type PushRequestOptions } from './push-request.js';
 import { mountStaticFiles, type StaticDirs } from './static-files.js';
 import type { Store } from './store/store.js';
-import { isChannelName, readChannels, readSubscription } from './subscription-input.js';
+import { acceptSubscription, isChannelName } from './subscription-input.js';
 
 export interface AppOptions extends StaticDirs {
   store: Store;
@@ -68,12 +68,9 @@ export function createApp(options: AppOptions): Hono {
     const body = await readJsonObject(c);
     if (!body) return apiError(c, 'invalid-json', 'the body must be a JSON object {"subscription": {...}, "channels"?: [...]}');
     try {
-      const subscription = readSubscription(body.subscription);
-      const channels = readChannels(body.channels);
-      // Stored as the guard's canonical URL: one push resource, one row, however it was spelled.
-      const url = guard(subscription.endpoint);
-      await store.saveSubscription({ ...subscription, endpoint: url.href }, url.origin, channels);
-      return c.json({ endpoint: url.href, channels }, 201);
+      const { subscription, origin, channels } = acceptSubscription(body.subscription, body.channels, guard);
+      await store.saveSubscription(subscription, origin, channels);
+      return c.json({ endpoint: subscription.endpoint, channels }, 201);
     } catch (error) {
       return inputError(c, error);
     }

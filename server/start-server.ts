@@ -16,6 +16,7 @@ import { PushError } from './push-error.js';
 import { createPushOriginGuard } from './push-origin-guard.js';
 import { createRequestBuilder } from './request-builder.js';
 import { loadWithPeer } from './optional-peer.js';
+import type { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { createVapidAuthorizer } from './vapid-authorization.js';
 import { checkVapidKeys, loadOrCreateVapidKeys, VAPID_KEYS_FILE, type VapidKeys } from './vapid-keys.js';
@@ -77,17 +78,31 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Every file the server keeps in the data directory: all private (0600). */
 const DATA_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, VAPID_KEYS_FILE, ADMIN_TOKEN_HASH_FILE, ADMIN_TOKEN_FILE];
 
+/** The SQLite store's class, loaded on demand: the server entry and the send helper work without better-sqlite3. */
+export async function loadSqliteStore(): Promise<typeof SqliteStore> {
+  return (await loadWithPeer(() => import('./store/sqlite-store.js'), 'better-sqlite3', 'the SQLite store (dwpush serve)')).SqliteStore;
+}
+
+/** The data directory made private (0700, files 0600), and its database opened. */
+export function openDataDir(Driver: typeof SqliteStore, dataDir: string): Store {
+  secureDataDir(dataDir, DATA_FILES);
+  return openStore(Driver, dataDir);
+}
+
+function openStore(Driver: typeof SqliteStore, dataDir: string): Store {
+  createPrivateFile(join(dataDir, DATABASE_FILE));
+  return new Driver(join(dataDir, DATABASE_FILE));
+}
+
 /** The embedded store in the data directory (0700, its files 0600), with the keys and token beside it. */
 async function openSqlite(config: ServerConfig): Promise<{ store: Store; scheduler?: Scheduler; keys: VapidKeys; token: AdminToken }> {
-  // Loaded here, not imported above: the server entry and the send helper work without better-sqlite3;
-  // loaded before anything is written, so a missing one leaves the data directory as it was.
-  const { SqliteStore } = await loadWithPeer(() => import('./store/sqlite-store.js'), 'better-sqlite3', 'the SQLite store (dwpush serve)');
+  // Loaded before anything is written, so a missing better-sqlite3 leaves the data directory as it was.
+  const SqliteStore = await loadSqliteStore();
   secureDataDir(config.dataDir, DATA_FILES);
   const token = loadOrCreateAdminToken(config.dataDir, config.adminToken);
   const { keys, created } = config.vapidKeys ? { keys: checkVapidKeys(config.vapidKeys, 'DWP_VAPID_PUBLIC_KEY and DWP_VAPID_PRIVATE_KEY'), created: false } : loadOrCreateVapidKeys(config.dataDir);
   if (created) config.log(`generated VAPID keys in ${config.dataDir} (public key ${keys.publicKey})`);
-  createPrivateFile(join(config.dataDir, DATABASE_FILE));
-  return { store: new SqliteStore(join(config.dataDir, DATABASE_FILE)), keys, token };
+  return { store: openStore(SqliteStore, config.dataDir), keys, token };
 }
 
 /** Opens the store (SQLite in the data directory, or PostgreSQL), resumes unfinished broadcasts and listens. */
