@@ -7,7 +7,7 @@
  *   floor        the crypto a push message cannot avoid (ECDH keygen + derive + HKDF + AES-GCM, node:crypto)
  * and a head-of-line check: 500 deliveries to a healthy push service, alone and beside 2,000 to one
  * that never answers. Prints msgs/s, CPU microseconds per message (this process, all threads), peak
- * heap (main thread) and TLS connections, as the median and [min-max] over BENCH_RUNS runs, then
+ * heap (main thread) and TLS connections opened (a server keeps its connections across delays), as the median and [min-max] over BENCH_RUNS runs, then
  * each target with whether this run met it. BENCH_N (4000), BENCH_DELAYS (0,50,100,200),
  * BENCH_PROTOCOLS (h2,http/1.1), BENCH_RUNS (1), BENCH_WORKERS (1).
  */
@@ -246,7 +246,7 @@ function print(rows: Row[], isolation: { alone: number[]; beside: number[] }): v
   const webPushAt = (delay: number | null) => rows.find((r) => r.delay === delay && r.name.startsWith('web-push'));
   const serverAt = (delay: number, protocol: string) => rows.find((r) => r.delay === delay && r.name.startsWith('server') && r.protocol === protocol);
   const rate = (row: Row | undefined) => (row ? median(row.runs.map((f) => f.msgsPerSec)) : NaN);
-  const header = ['delay', 'contender', 'protocol', 'msgs/s', 'x web-push', 'x own 0 ms', 'CPU us/msg', 'x floor', 'peak heap MB', 'TLS conns'];
+  const header = ['delay', 'contender', 'protocol', 'msgs/s', 'x web-push', 'x own 0 ms', 'CPU us/msg', 'x floor', 'peak heap MB', 'new TLS conns'];
   const lines = [header, header.map(() => '---')];
   for (const row of rows) {
     const webPush = rate(webPushAt(row.delay));
