@@ -165,6 +165,10 @@ async function timed(service: ChildProcess, n: number, job: () => Promise<void>)
 
 interface Bench { server: RunningServer; headers: Record<string, string>; close(): Promise<void> }
 
+/**
+ * A server holding `entries` in the channel 'bench', warmed up before any clock starts: a broadcast
+ * to 64 other subscriptions loads the encryption worker's modules and opens connections.
+ */
 async function benchServer(origins: string[], protocol: 'h2' | 'http/1.1', entries: { subscription: PushSubscriptionJSON; origin: string }[]): Promise<Bench> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dwp-bench-data-'));
   const adminToken = randomBytes(24).toString('base64url');
@@ -172,20 +176,23 @@ async function benchServer(origins: string[], protocol: 'h2' | 'http/1.1', entri
     port: 0, host: '127.0.0.1', dataDir, subject: SUBJECT, allowPushOrigins: origins, concurrency: 256,
     protocol: protocol === 'h2' ? 'auto' : 'http/1.1', maxAttempts: 5, timeoutMs: 30_000, workers: WORKERS, adminToken, log: () => {},
   });
-  server.store.saveSubscriptions(entries);
-  await new Promise((r) => setTimeout(r, 1000)); // let the encryption workers load before the clock starts
-  return {
+  server.store.saveSubscriptions(entries.map((entry) => ({ ...entry, channels: ['bench'] })));
+  const warmUp = makeSubscriptions(origins[0]!, 'warm-up', 64);
+  server.store.saveSubscriptions(warmUp.map((subscription) => ({ subscription, origin: origins[0]!, channels: ['warm-up'] })));
+  const bench = {
     server, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  await broadcast(bench, warmUp.length, undefined, 'warm-up');
+  return bench;
 }
 
 /** The full server path, from the POST until `sent` reaches `until` (every delivery, unless told). */
-async function broadcast({ server, headers }: Bench, until: number, finished = (status: BroadcastStatus) => status.status === 'done'): Promise<void> {
-  const res = await fetch(`${server.url}/api/notifications`, { method: 'POST', headers, body: JSON.stringify({ message: MESSAGE, ttl: 60 }) });
+async function broadcast({ server, headers }: Bench, until: number, finished = (status: BroadcastStatus) => status.status === 'done', channel = 'bench'): Promise<void> {
+  const res = await fetch(`${server.url}/api/notifications`, { method: 'POST', headers, body: JSON.stringify({ message: MESSAGE, ttl: 60, channel }) });
   const { id } = (await res.json()) as { id: string };
   for (let polls = 0; ; polls++) {
     const status = (await (await fetch(`${server.url}/api/notifications/${id}`, { headers })).json()) as BroadcastStatus;
