@@ -12,11 +12,11 @@ import { preparePayload } from './prepare-payload.js';
 import type { PushOriginGuard } from './push-origin-guard.js';
 import { checkPushRequestOptions, DEFAULT_TTL, type PushRequestOptions } from './push-request.js';
 import { mountStaticFiles, type StaticDirs } from './static-files.js';
-import type { SqliteStore } from './store/sqlite-store.js';
-import { isChannelName, readChannels, readSubscription } from './subscription-input.js';
+import type { Store } from './store/store.js';
+import { acceptSubscription, isChannelName } from './subscription-input.js';
 
 export interface AppOptions extends StaticDirs {
-  store: SqliteStore;
+  store: Store;
   engine: BroadcastEngine;
   guard: PushOriginGuard;
   vapidPublicKey: string;
@@ -64,12 +64,9 @@ export function createApp(options: AppOptions): Hono {
     const body = await readJsonObject(c);
     if (!body) return apiError(c, 'invalid-json', 'the body must be a JSON object {"subscription": {...}, "channels"?: [...]}');
     try {
-      const subscription = readSubscription(body.subscription);
-      const channels = readChannels(body.channels);
-      // Stored as the guard's canonical URL: one push resource, one row, however it was spelled.
-      const url = guard(subscription.endpoint);
-      store.saveSubscription({ ...subscription, endpoint: url.href }, url.origin, channels);
-      return c.json({ endpoint: url.href, channels }, 201);
+      const { subscription, origin, channels } = acceptSubscription(body.subscription, body.channels, guard);
+      await store.saveSubscription(subscription, origin, channels);
+      return c.json({ endpoint: subscription.endpoint, channels }, 201);
     } catch (error) {
       return inputError(c, error);
     }
@@ -78,7 +75,7 @@ export function createApp(options: AppOptions): Hono {
   app.delete('/api/subscriptions', open, limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
     const body = await readJsonObject(c);
     if (!body || typeof body.endpoint !== 'string') return apiError(c, 'invalid-json', 'the body must be a JSON object {"endpoint": "..."}');
-    store.deleteSubscription(canonicalEndpoint(body.endpoint)?.href ?? body.endpoint);
+    await store.deleteSubscription(canonicalEndpoint(body.endpoint)?.href ?? body.endpoint);
     return c.body(null, 204);
   });
 
@@ -92,16 +89,16 @@ export function createApp(options: AppOptions): Hono {
       const options = { ttl: body.ttl ?? DEFAULT_TTL, urgency: body.urgency, topic: body.topic } as PushRequestOptions & { ttl: number };
       checkPushRequestOptions(options);
       const bytes = preparePayload(body.message, { legacy: body.legacy });
-      const id = store.createBroadcast(bytes, { ...options, channel: body.channel as string | undefined });
-      engine.enqueue(id);
+      const id = await store.createBroadcast(bytes, { ...options, channel: body.channel as string | undefined });
+      await engine.enqueue(id);
       return c.json({ id }, 202);
     } catch (error) {
       return inputError(c, error);
     }
   });
 
-  app.get('/api/notifications/:id', admin, (c) => {
-    const b = store.getBroadcast(c.req.param('id'));
+  app.get('/api/notifications/:id', admin, async (c) => {
+    const b = await store.getBroadcast(c.req.param('id'));
     if (!b) return apiError(c, 'not-found', 'no broadcast has this id');
     const { id, status, total, sent, failed, gone, pending, problems, failures, error } = b;
     return c.json({ id, status, total, sent, failed, gone, pending, problems, failures, ...(error ? { error } : {}) });

@@ -176,9 +176,9 @@ async function benchServer(origins: string[], protocol: 'h2' | 'http/1.1', entri
     port: 0, host: '127.0.0.1', dataDir, subject: SUBJECT, allowPushOrigins: origins, concurrency: 256,
     protocol: protocol === 'h2' ? 'auto' : 'http/1.1', maxAttempts: 5, timeoutMs: 30_000, workers: WORKERS, adminToken, log: () => {},
   });
-  server.store.saveSubscriptions(entries.map((entry) => ({ ...entry, channels: ['bench'] })));
+  await server.store.saveSubscriptions(entries.map((entry) => ({ ...entry, channels: ['bench'] })));
   const warmUp = makeSubscriptions(origins[0]!, 'warm-up', 64);
-  server.store.saveSubscriptions(warmUp.map((subscription) => ({ subscription, origin: origins[0]!, channels: ['warm-up'] })));
+  await server.store.saveSubscriptions(warmUp.map((subscription) => ({ subscription, origin: origins[0]!, channels: ['warm-up'] })));
   const bench = {
     server, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
     async close() {

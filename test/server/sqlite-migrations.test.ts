@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SQLITE_MIGRATIONS } from '../../server/store/sqlite-migrations.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 
 let dir: string;
@@ -27,7 +28,7 @@ function oldDatabase(rows: { endpoint: string; channels: string[] }[]): string {
 }
 
 describe('SQLite migrations at start', () => {
-  it('makes one row of each push resource stored under several spellings, newest keys and all channels kept', () => {
+  it('makes one row of each push resource stored under several spellings, newest keys and all channels kept', async () => {
     const file = oldDatabase([
       { endpoint: 'http://127.0.0.1:9100/push/1', channels: ['news'] },
       { endpoint: 'http:\\\\127.0.0.1:9100\\push\\1', channels: ['sport'] },
@@ -37,19 +38,19 @@ describe('SQLite migrations at start', () => {
     ]);
     const store = new SqliteStore(file);
     try {
-      expect(store.countSubscriptions()).toBe(2);
-      expect(store.getSubscription('http://127.0.0.1:9100/push/1')?.keys).toEqual({ p256dh: 'p256dh-2', auth: 'auth-2' });
+      expect(await store.countSubscriptions()).toBe(2);
+      expect((await store.getSubscription('http://127.0.0.1:9100/push/1'))?.keys).toEqual({ p256dh: 'p256dh-2', auth: 'auth-2' });
       const channels = store.db.prepare(`SELECT channel FROM subscription_channels c JOIN subscriptions s ON s.id = c.subscription_id
         WHERE s.endpoint = ? ORDER BY channel`).all('http://127.0.0.1:9100/push/1');
       expect(channels).toEqual([{ channel: 'news' }, { channel: 'sport' }]);
-      expect(store.getSubscription('http://127.0.0.1:9100/push/2')).toBeDefined();
-      expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(await store.getSubscription('http://127.0.0.1:9100/push/2')).toBeDefined();
+      expect(store.db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
     } finally {
-      store.close();
+      await store.close();
     }
     // Run once: a second start changes nothing.
     const again = new SqliteStore(file);
-    expect(again.countSubscriptions()).toBe(2);
-    again.close();
+    expect(await again.countSubscriptions()).toBe(2);
+    await again.close();
   });
 });

@@ -11,6 +11,7 @@ import { createPushConnections } from '../../server/push-connections.js';
 import { createPushOriginGuard } from '../../server/push-origin-guard.js';
 import { createRequestBuilder } from '../../server/request-builder.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
+import type { Store } from '../../server/store/store.js';
 import { createVapidAuthorizer } from '../../server/vapid-authorization.js';
 import { generateVapidKeys, type VapidKeys } from '../../server/vapid-keys.js';
 import { LOOPBACK_TLS } from './loopback-tls.js';
@@ -29,28 +30,33 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function startHarness(options: {
+export async function startHarness(options: {
   allowPushOrigins?: string[];
   publicDir?: string;
   polyfillDir?: string;
   workers?: number;
   engine?: Partial<BroadcastEngineOptions>;
   clientRateLimit?: ClientRateLimitOptions;
-} = {}): Harness {
+  /** What the app and the engine see in place of the SQLite store (a store that fails on purpose). */
+  wrapStore?: (store: SqliteStore) => Store;
+} = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'dwp-server-'));
   const keys = generateVapidKeys();
   const store = new SqliteStore(join(dir, 'dwp.sqlite'));
   const guard = createPushOriginGuard(options.allowPushOrigins ?? []);
   const connections = createPushConnections({ maxSockets: 8, ca: LOOPBACK_TLS.cert });
   const builder = createRequestBuilder(options.workers ?? 0);
+  const seen = options.wrapStore?.(store) ?? store;
   const engine = new BroadcastEngine({
-    store, guard, connections, builder,
+    store: seen, guard, connections, builder,
     authorize: createVapidAuthorizer({ subject: SUBJECT, ...keys }),
     concurrency: 8, timeoutMs: 2000, retry: { baseDelayMs: 50, maxAttempts: 4 },
+    log: (line) => { if (process.env.DWP_TEST_LOG) console.log(line); },
     ...options.engine,
   });
+  await engine.start();
   const app = createApp({
-    store, engine, guard, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
+    store: seen, engine, guard, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
     ...(options.clientRateLimit ? { clientRateLimit: options.clientRateLimit } : {}),
     ...(options.publicDir ? { publicDir: options.publicDir } : {}),
     ...(options.polyfillDir ? { polyfillDir: options.polyfillDir } : {}),
@@ -66,7 +72,7 @@ export function startHarness(options: {
       await engine.stop();
       await builder.close();
       connections.close();
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
