@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startServer } from '../server/start-server.js';
-import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure } from './command-flags.js';
+import { isChannelName } from '../server/subscription-input.js';
+import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure, UsageError } from './command-flags.js';
 import { packageRoot } from './package-root.js';
 
 const USAGE = `usage: dwpush serve [options]
@@ -21,7 +22,11 @@ generated on first start, the demo page at /.
   --workers N               DWP_WORKERS              encryption worker threads (default: cores - 1, at most 4)
   --public-dir DIR          DWP_PUBLIC_DIR           static files served at / (default server/public)
   --polyfill-dir DIR        DWP_POLYFILL_DIR         built polyfill scripts (default dist/polyfill)
+  --public-channel NAME     DWP_PUBLIC_CHANNELS      a channel any browser may join without a grant (repeatable;
+                                                     the variable takes a comma-separated list)
+  --log-format F            DWP_LOG_FORMAT           text (default) or json: one JSON object a line
                             DWP_ADMIN_TOKEN          admin token (else generated on first start, shown once)
+                            DWP_GRANT_SECRET         secret grants are signed with (else kept in the data dir)
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -31,7 +36,8 @@ export async function run(args: string[]): Promise<number> {
       port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, subject: { type: 'string' },
       'allow-push-origin': { type: 'string', multiple: true }, concurrency: { type: 'string' },
       'max-attempts': { type: 'string' }, 'timeout-ms': { type: 'string' }, workers: { type: 'string' },
-      'public-dir': { type: 'string' }, 'polyfill-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'public-dir': { type: 'string' }, 'polyfill-dir': { type: 'string' }, 'public-channel': { type: 'string', multiple: true },
+      'log-format': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     });
     if (flags.help) {
       process.stdout.write(USAGE);
@@ -41,7 +47,10 @@ export async function run(args: string[]): Promise<number> {
     const origins = flags['allow-push-origin'] ?? (process.env.DWP_ALLOW_PUSH_ORIGIN ?? '').split(/[\s,]+/).filter(Boolean);
     const subject = flagOrEnv(flags.subject, 'DWP_VAPID_SUBJECT', DEFAULT_VAPID_SUBJECT);
     const dataDir = dataDirFlag(flags['data-dir']);
-    const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+    const publicChannels = flags['public-channel'] ?? (process.env.DWP_PUBLIC_CHANNELS ?? '').split(/[\s,]+/).filter(Boolean);
+    const badChannel = publicChannels.find((name) => !isChannelName(name));
+    if (badChannel !== undefined) throw new UsageError(`--public-channel must be a name of 1 to 64 characters (A-Z a-z 0-9 . _ : -), got "${badChannel}"`);
+    const log = logger(flagOrEnv(flags['log-format'], 'DWP_LOG_FORMAT', 'text'));
     server = await startServer({
       port: readInteger(flagOrEnv(flags.port, 'DWP_PORT', '8080'), '--port', 0, 65535)!,
       host: flagOrEnv(flags.host, 'DWP_HOST', '127.0.0.1'),
@@ -53,6 +62,8 @@ export async function run(args: string[]): Promise<number> {
       timeoutMs: readInteger(flagOrEnv(flags['timeout-ms'], 'DWP_TIMEOUT_MS', '30000'), '--timeout-ms', 100, 600_000)!,
       workers: readInteger(flagOrEnv(flags.workers, 'DWP_WORKERS', String(defaultWorkers())), '--workers', 0, 16)!,
       ...(process.env.DWP_ADMIN_TOKEN ? { adminToken: process.env.DWP_ADMIN_TOKEN } : {}),
+      ...(process.env.DWP_GRANT_SECRET ? { grantSecret: process.env.DWP_GRANT_SECRET } : {}),
+      publicChannels,
       publicDir: resolve(flagOrEnv(flags['public-dir'], 'DWP_PUBLIC_DIR', join(root, 'server', 'public'))),
       polyfillDir: resolve(flagOrEnv(flags['polyfill-dir'], 'DWP_POLYFILL_DIR', join(root, 'dist', 'polyfill'))),
       log,
@@ -73,6 +84,13 @@ export async function run(args: string[]): Promise<number> {
     };
     process.on('SIGINT', shutdown).on('SIGTERM', shutdown);
   });
+}
+
+/** Log lines as text (`<time> <line>`) or, for log collectors, JSON objects `{"time", "message"}`. */
+function logger(format: string): (line: string) => void {
+  if (format === 'text') return (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  if (format === 'json') return (line) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), message: line })}\n`);
+  throw new UsageError(`--log-format must be text or json, got "${format}"`);
 }
 
 /**

@@ -8,10 +8,14 @@ export function apiError(c: Context, status: ContentfulStatusCode, code: string,
   return c.json({ error: { code, message, ...details } }, status);
 }
 
-/** A PushError from checking input becomes a 400 (413 for a payload too large) with its code and details. */
+/** Refusals that are about permission, not about the input's form (spec-notes.md#grants). */
+const FORBIDDEN = new Set(['grant-invalid', 'grant-expired', 'channel-not-allowed']);
+
+/** A PushError from checking input becomes a 400 (403 for a grant refused, 413 for a payload too large) with its code and details. */
 export function inputError(c: Context, error: unknown): Response {
   if (!isPushError(error)) throw error;
-  return apiError(c, error.code === 'payload-too-large' ? 413 : 400, error.code, error.message, error.details);
+  const status = error.code === 'payload-too-large' ? 413 : FORBIDDEN.has(error.code) ? 403 : 400;
+  return apiError(c, status, error.code, error.message, error.details);
 }
 
 /** The JSON object a request carries, or null (then the caller answers `invalid-json`). */

@@ -3,6 +3,7 @@ import { isPushError } from './push-error.js';
 import type { PushOriginGuard } from './push-origin-guard.js';
 import type { PushSubscriptionJSON } from './push-request.js';
 import type { BuildContext, RequestBuilder } from './request-builder.js';
+import type { DeliveryMetrics } from './metrics.js';
 import type { VapidAuthorizer } from './vapid-authorization.js';
 
 export interface DeliveryDeps {
@@ -11,6 +12,7 @@ export interface DeliveryDeps {
   builder: RequestBuilder;
   agents: PushAgents;
   timeoutMs?: number;
+  metrics?: DeliveryMetrics;
 }
 
 /** The push service's answer, or why there was none (`retryable`: a timeout or a broken connection). */
@@ -20,13 +22,17 @@ export type Attempt =
 
 /** One request for one subscription: guard, encrypt (web-push, cached JWT), POST. Never throws. */
 export async function attemptDelivery(subscription: PushSubscriptionJSON, context: BuildContext, deps: DeliveryDeps): Promise<Attempt> {
+  let posted: { origin: string; at: number } | null = null;
   try {
     const url = deps.guard(subscription.endpoint);
     const request = await deps.builder.build(context, subscription, deps.authorize(url.origin));
+    posted = { origin: url.origin, at: performance.now() };
     const { status, retryAfter } = await postPushRequest(request, deps.agents, deps.timeoutMs);
+    deps.metrics?.pushRequest(url.origin, (performance.now() - posted.at) / 1000, status);
     return { status, retryAfter };
   } catch (error) {
     const code = isPushError(error) ? error.code : 'network-error';
+    if (posted) deps.metrics?.pushRequest(posted.origin, (performance.now() - posted.at) / 1000, code);
     // No answer may come later; a refused endpoint or unusable keys never will.
     return { status: null, retryable: code === 'timeout' || code === 'network-error', code };
   }

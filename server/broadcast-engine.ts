@@ -2,7 +2,8 @@ import type { DeliveryDeps } from './attempt-delivery.js';
 import { BroadcastRun } from './broadcast-run.js';
 import type { BuildContext } from './request-builder.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
-import type { SqliteStore } from './store/sqlite-store.js';
+import type { DeliveryMetrics } from './metrics.js';
+import { FINAL_STATUSES, type Broadcast, type SqliteStore } from './store/sqlite-store.js';
 
 export interface BroadcastEngineOptions extends DeliveryDeps {
   store: SqliteStore;
@@ -12,7 +13,11 @@ export interface BroadcastEngineOptions extends DeliveryDeps {
   /** 403 answers from one origin, at least half of its answers, before the broadcast reports a VAPID problem. */
   vapidProblemThreshold?: number;
   log?: (line: string) => void;
+  metrics?: DeliveryMetrics;
 }
+
+/** setTimeout's longest delay; a broadcast scheduled further out is looked at again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Runs broadcasts one pass at a time, each fanned out over per-origin lanes. A broadcast whose
@@ -55,6 +60,28 @@ export class BroadcastEngine {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Cancels a broadcast: nothing more leaves (its pending deliveries become `unsent`, queued ones
+   * are dropped before they are sent); requests in flight finish and are recorded. False when it
+   * is unknown or already final.
+   */
+  cancel(id: string): boolean {
+    if (!this.options.store.stopBroadcast(id, 'cancelled')) return false;
+    this.halt(id);
+    this.log(`broadcast ${id} cancelled`);
+    return true;
+  }
+
+  private halt(id: string): void {
+    this.runs.get(id)?.halt();
+    this.runs.delete(id);
+    clearTimeout(this.timers.get(id));
+    this.timers.delete(id);
+    const queued = this.queue.indexOf(id);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    this.wakeIdle();
+  }
+
   /** Stops taking work, lets requests in flight finish and records them; the rest resumes at the next start. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -86,10 +113,11 @@ export class BroadcastEngine {
   }
 
   private later(id: string, dueAt: number): void {
+    clearTimeout(this.timers.get(id));
     this.timers.set(id, setTimeout(() => {
       this.timers.delete(id);
       this.enqueue(id);
-    }, Math.max(0, dueAt - Date.now())));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, dueAt - Date.now()))));
   }
 
   /** Sends what is due now; returns when the next retry is due, or null once the broadcast is over. */
@@ -97,8 +125,14 @@ export class BroadcastEngine {
     const { store } = this.options;
     let run = this.runs.get(id);
     if (!run) {
-      const broadcast = store.getBroadcast(id);
-      if (!broadcast || broadcast.status === 'done' || broadcast.status === 'failed') return null;
+      let broadcast = store.getBroadcast(id);
+      if (!broadcast || FINAL_STATUSES.includes(broadcast.status)) return null;
+      if (broadcast.status === 'scheduled') {
+        if (broadcast.sendAt! > Date.now()) return broadcast.sendAt;
+        store.startScheduled(id);
+        broadcast = store.getBroadcast(id)!;
+      }
+      if (this.expire(broadcast, Date.now())) return null;
       store.setBroadcastStatus(id, 'running');
       this.log(`broadcast ${id}: ${broadcast.pending} of ${broadcast.total} deliveries to go`);
       const context: BuildContext = {
@@ -109,14 +143,29 @@ export class BroadcastEngine {
       this.runs.set(id, run);
     }
     await run.pass();
-    if (this.stopping) return null;
+    if (this.stopping || run.halted) return null;
     const dueAt = store.nextDueAt(id);
+    // A retry due after the TTL ran out would be dropped by the push service anyway.
+    if (dueAt !== null && this.expire(store.getBroadcast(id)!, dueAt)) return null;
     if (dueAt !== null) return dueAt;
     this.runs.delete(id);
     store.setBroadcastStatus(id, 'done');
     const done = store.getBroadcast(id)!;
     this.log(`broadcast ${id} done: ${done.sent} sent, ${done.failed} failed, ${done.gone} gone`);
     return null;
+  }
+
+  /**
+   * Stops a broadcast whose TTL runs out by `at`, counted from when it was to leave
+   * (spec-notes.md#push-server, broadcast management). TTL 0 means "now or never" to a push
+   * service, not to our queue: such broadcasts never expire here.
+   */
+  private expire(broadcast: Broadcast, at: number): boolean {
+    if (broadcast.ttl === 0 || at < (broadcast.sendAt ?? broadcast.createdAt) + broadcast.ttl * 1000) return false;
+    if (!this.options.store.stopBroadcast(broadcast.id, 'expired')) return false;
+    this.halt(broadcast.id);
+    this.log(`broadcast ${broadcast.id} expired: its TTL of ${broadcast.ttl} s ran out before every delivery was made`);
+    return true;
   }
 
   private log(line: string): void {

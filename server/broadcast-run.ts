@@ -20,6 +20,8 @@ export class BroadcastRun {
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly answers = new Map<string, { total: number; forbidden: number }>();
   private readonly problems = new Map<string, BroadcastProblem>();
+  /** Cancelled or expired: nothing queued here leaves any more. */
+  halted = false;
 
   constructor(
     private readonly id: string,
@@ -38,9 +40,9 @@ export class BroadcastRun {
     let cursor = 0;
     for (;;) {
       const page = this.options.store.pendingDeliveries(this.id, Date.now(), cursor, PAGE_SIZE);
-      if (page.length === 0 || this.stopped()) break;
+      if (page.length === 0 || this.stopped() || this.halted) break;
       for (const item of page) {
-        if (this.stopped()) break;
+        if (this.stopped() || this.halted) break;
         cursor = item.id;
         if (this.inFlight.has(item.id)) continue;
         this.inFlight.add(item.id);
@@ -51,13 +53,25 @@ export class BroadcastRun {
     this.flush();
   }
 
+  /** Drops what is queued; what is in flight finishes and is recorded. */
+  halt(): void {
+    this.halted = true;
+  }
+
   private async deliver(item: Item): Promise<void> {
+    if (this.halted) {
+      this.inFlight.delete(item.id);
+      return;
+    }
     if (item.endpoint === null) {
       return this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null });
     }
     const attempt = await attemptDelivery(item, this.context, this.options);
     this.watchForbidden(item.origin, attempt.status);
-    this.record(this.outcome(item.id, item.attempts + 1, attempt));
+    const outcome = this.outcome(item.id, item.attempts + 1, attempt);
+    if (outcome.state === 'pending') this.options.metrics?.retry(item.origin);
+    else this.options.metrics?.delivery(item.origin, outcome.state);
+    this.record(outcome);
   }
 
   private outcome(subscriptionId: number, attempts: number, attempt: Attempt): DeliveryOutcome {

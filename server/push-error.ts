@@ -12,7 +12,11 @@ export type PushErrorCode =
   | 'network-error'
   | 'server-error'
   | 'invalid-vapid-keys'
-  | 'data-dir-unusable';
+  | 'data-dir-unusable'
+  | 'grant-invalid'
+  | 'grant-expired'
+  | 'channel-not-allowed'
+  | 'unknown-member';
 
 export class PushError extends Error {
   override name = 'PushError';

@@ -1,6 +1,7 @@
 /**
- * The database (spec-notes.md#push-server, what is stored): subscriptions, the channels they
- * joined, each broadcast, and one delivery row per (broadcast, subscription) holding its state, so
+ * The database (spec-notes.md#push-server, what is stored): subscriptions (with the user a grant
+ * linked them to, and their last delivery outcome), the channels they joined, each broadcast (its
+ * target: users and channels, or everyone; `send_at` when scheduled), and one delivery row per (broadcast, subscription) holding its state, so
  * a restarted server resumes exactly where the last acknowledged delivery was recorded.
  */
 export const SCHEMA = `
@@ -10,7 +11,11 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   p256dh TEXT NOT NULL,
   auth TEXT NOT NULL,
   origin TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  user_id TEXT,
+  last_outcome TEXT,
+  last_status INTEGER,
+  last_outcome_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS subscription_channels (
   channel TEXT NOT NULL,
@@ -23,6 +28,9 @@ CREATE TABLE IF NOT EXISTS broadcasts (
   seq INTEGER NOT NULL,
   payload BLOB NOT NULL,
   channel TEXT,
+  target TEXT,
+  send_at INTEGER,
+  unsent INTEGER NOT NULL DEFAULT 0,
   ttl INTEGER NOT NULL,
   urgency TEXT,
   topic TEXT,
@@ -43,6 +51,25 @@ CREATE TABLE IF NOT EXISTS deliveries (
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL DEFAULT 0,
   last_status INTEGER,
+  origin TEXT,
   PRIMARY KEY (broadcast_id, subscription_id)
 ) WITHOUT ROWID;
+`;
+
+/** Columns added since the first schema, for database files made before them. */
+export const ADDED_COLUMNS: readonly { table: string; column: string; definition: string }[] = [
+  { table: 'subscriptions', column: 'user_id', definition: 'TEXT' },
+  { table: 'subscriptions', column: 'last_outcome', definition: 'TEXT' },
+  { table: 'subscriptions', column: 'last_status', definition: 'INTEGER' },
+  { table: 'subscriptions', column: 'last_outcome_at', definition: 'INTEGER' },
+  { table: 'broadcasts', column: 'target', definition: 'TEXT' },
+  { table: 'broadcasts', column: 'send_at', definition: 'INTEGER' },
+  { table: 'broadcasts', column: 'unsent', definition: 'INTEGER NOT NULL DEFAULT 0' },
+  { table: 'deliveries', column: 'origin', definition: 'TEXT' },
+];
+
+/** Indexes on added columns: created after the columns exist. */
+export const INDEXES = `
+CREATE INDEX IF NOT EXISTS subscriptions_by_user ON subscriptions(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS broadcasts_by_seq ON broadcasts(seq);
 `;

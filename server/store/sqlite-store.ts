@@ -1,11 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { PushRequestOptions, PushSubscriptionJSON } from '../push-request.js';
-import { SCHEMA } from './schema.js';
+import { ADDED_COLUMNS, INDEXES, SCHEMA } from './schema.js';
 
-export type BroadcastStatus = 'queued' | 'running' | 'done' | 'failed';
-/** A delivery's state: `pending` until final; then `sent` (2xx), `failed` or `gone` (404/410, or unsubscribed meanwhile). */
-export type DeliveryState = 'pending' | 'sent' | 'failed' | 'gone';
+/**
+ * `scheduled` until its `send_at`; `queued`, `running`; then final: `done`, `failed`, `cancelled`
+ * (`DELETE /api/notifications/:id`) or `expired` (its TTL ran out before every delivery was made).
+ */
+export type BroadcastStatus = 'scheduled' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired';
+export const FINAL_STATUSES: readonly BroadcastStatus[] = ['done', 'failed', 'cancelled', 'expired'];
+/**
+ * A delivery's state: `pending` until final; then `sent` (2xx), `failed`, `gone` (404/410, or
+ * unsubscribed meanwhile) or `unsent` (its broadcast was cancelled or expired first).
+ */
+export type DeliveryState = 'pending' | 'sent' | 'failed' | 'gone' | 'unsent';
+
+/** Who a broadcast goes to: the union of these users' and channels' subscriptions, or everyone (null). */
+export interface BroadcastTarget {
+  users: string[];
+  channels: string[];
+}
+
+/** A user's device as the admin API lists it: never the endpoint or keys. */
+export interface UserSubscription {
+  id: number;
+  pushService: string;
+  channels: string[];
+  createdAt: number;
+  lastOutcome: { state: DeliveryState; status: number | null; at: number } | null;
+}
+
+export interface ChannelCounts {
+  total: number;
+  users: number;
+  channels: { channel: string; subscribers: number }[];
+}
+
+export type PushServiceCounts = Record<string, Record<DeliveryState, number>>;
 
 export interface StoredSubscription extends PushSubscriptionJSON {
   id: number;
@@ -17,17 +48,24 @@ export interface BroadcastProblem {
   count: number;
 }
 
-export interface Broadcast extends PushRequestOptions {
+export interface BroadcastSummary {
   id: string;
-  payload: Uint8Array;
-  channel: string | null;
-  ttl: number;
   status: BroadcastStatus;
+  /** null: every subscriber. */
+  target: BroadcastTarget | null;
+  ttl: number;
+  createdAt: number;
+  sendAt: number | null;
   total: number;
   sent: number;
   failed: number;
   gone: number;
+  unsent: number;
   pending: number;
+}
+
+export interface Broadcast extends BroadcastSummary, Omit<PushRequestOptions, 'ttl'> {
+  payload: Uint8Array;
   problems: BroadcastProblem[];
   error: string | null;
 }
@@ -53,9 +91,13 @@ export interface DeliveryOutcome {
 }
 
 interface BroadcastRow {
-  id: string; payload: Buffer; channel: string | null; ttl: number; urgency: string | null; topic: string | null;
-  status: BroadcastStatus; total: number; sent: number; failed: number; gone: number; problems: string; error: string | null;
+  id: string; payload: Buffer; channel: string | null; target: string | null; ttl: number; urgency: string | null; topic: string | null;
+  status: BroadcastStatus; total: number; sent: number; failed: number; gone: number; unsent: number; problems: string; error: string | null;
+  created_at: number; send_at: number | null;
 }
+
+const SUMMARY_COLUMNS = 'id, status, channel, target, ttl, created_at, send_at, total, sent, failed, gone, unsent';
+const UNFINISHED = `('scheduled', 'queued', 'running')`;
 
 /**
  * The embedded store: one SQLite file in WAL mode. Writes that must survive a crash (a delivery
@@ -73,23 +115,49 @@ export class SqliteStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    for (const { table, column, definition } of ADDED_COLUMNS) {
+      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
+    this.db.exec(INDEXES);
     const db = this.db;
     this.statements = {
-      upsert: db.prepare(`INSERT INTO subscriptions (endpoint, p256dh, auth, origin, created_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT(endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth RETURNING id`),
+      upsert: db.prepare(`INSERT INTO subscriptions (endpoint, p256dh, auth, origin, created_at, user_id) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT(endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth, user_id = excluded.user_id RETURNING id`),
       clearChannels: db.prepare('DELETE FROM subscription_channels WHERE subscription_id = ?'),
       addChannel: db.prepare('INSERT OR IGNORE INTO subscription_channels (channel, subscription_id) VALUES (?, ?)'),
       deleteByEndpoint: db.prepare('DELETE FROM subscriptions WHERE endpoint = ?'),
       deleteById: db.prepare('DELETE FROM subscriptions WHERE id = ?'),
       getByEndpoint: db.prepare('SELECT id, endpoint, p256dh, auth FROM subscriptions WHERE endpoint = ?'),
       count: db.prepare('SELECT count(*) AS n FROM subscriptions'),
-      insertBroadcast: db.prepare(`INSERT INTO broadcasts (id, seq, payload, channel, ttl, urgency, topic, status, created_at)
-        VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM broadcasts), ?, ?, ?, ?, ?, 'queued', ?)`),
-      snapshotAll: db.prepare('INSERT INTO deliveries (broadcast_id, subscription_id) SELECT ?, id FROM subscriptions'),
-      snapshotChannel: db.prepare('INSERT INTO deliveries (broadcast_id, subscription_id) SELECT ?, subscription_id FROM subscription_channels WHERE channel = ?'),
+      insertBroadcast: db.prepare(`INSERT INTO broadcasts (id, seq, payload, target, ttl, urgency, topic, status, created_at, send_at)
+        VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM broadcasts), ?, ?, ?, ?, ?, ?, ?, ?)`),
+      snapshotAll: db.prepare('INSERT INTO deliveries (broadcast_id, subscription_id, origin) SELECT ?, id, origin FROM subscriptions'),
+      // The union of the users' and the channels' subscriptions, each once (it is one SELECT over subscriptions).
+      snapshotTarget: db.prepare(`INSERT INTO deliveries (broadcast_id, subscription_id, origin) SELECT ?, s.id, s.origin FROM subscriptions s
+        WHERE s.user_id IN (SELECT value FROM json_each(?))
+        OR s.id IN (SELECT subscription_id FROM subscription_channels WHERE channel IN (SELECT value FROM json_each(?)))`),
       setTotal: db.prepare('UPDATE broadcasts SET total = ? WHERE id = ?'),
+      startScheduled: db.prepare(`UPDATE broadcasts SET status = 'queued' WHERE id = ? AND status = 'scheduled'`),
       getBroadcast: db.prepare('SELECT * FROM broadcasts WHERE id = ?'),
-      unfinished: db.prepare(`SELECT id FROM broadcasts WHERE status IN ('queued', 'running') ORDER BY seq`),
+      listNewest: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM broadcasts ORDER BY seq DESC LIMIT ?`),
+      listBefore: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM broadcasts WHERE seq < (SELECT seq FROM broadcasts WHERE id = ?) ORDER BY seq DESC LIMIT ?`),
+      unfinished: db.prepare(`SELECT id FROM broadcasts WHERE status IN ${UNFINISHED} ORDER BY seq`),
+      stop: db.prepare(`UPDATE broadcasts SET status = ?, finished_at = ? WHERE id = ? AND status IN ${UNFINISHED}`),
+      unsendPending: db.prepare(`UPDATE deliveries SET state = 'unsent' WHERE broadcast_id = ? AND state = 'pending'`),
+      addUnsent: db.prepare('UPDATE broadcasts SET unsent = unsent + ? WHERE id = ?'),
+      queueDepth: db.prepare(`SELECT coalesce(sum(total - sent - failed - gone - unsent), 0) AS n FROM broadcasts WHERE status IN ${UNFINISHED}`),
+      countsByOrigin: db.prepare('SELECT origin, state, count(*) AS n FROM deliveries WHERE broadcast_id = ? GROUP BY origin, state'),
+      userSubscriptions: db.prepare(`SELECT s.id, s.origin, s.created_at, s.last_outcome, s.last_status, s.last_outcome_at,
+        (SELECT json_group_array(channel) FROM subscription_channels WHERE subscription_id = s.id) AS channels
+        FROM subscriptions s WHERE s.user_id = ? ORDER BY s.id`),
+      deleteUser: db.prepare('DELETE FROM subscriptions WHERE user_id = ?'),
+      channelCounts: db.prepare('SELECT channel, count(*) AS n FROM subscription_channels GROUP BY channel ORDER BY channel'),
+      userCount: db.prepare('SELECT count(DISTINCT user_id) AS n FROM subscriptions WHERE user_id IS NOT NULL'),
+      lastOutcome: db.prepare('UPDATE subscriptions SET last_outcome = ?, last_status = ?, last_outcome_at = ? WHERE id = ?'),
+      finishUnsent: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?
+        WHERE broadcast_id = ? AND subscription_id = ? AND state = 'unsent'`),
+      count_unsent: db.prepare('UPDATE broadcasts SET unsent = unsent - 1 WHERE id = ?'),
       setStatus: db.prepare('UPDATE broadcasts SET status = ?, error = ?, finished_at = ? WHERE id = ?'),
       setProblems: db.prepare('UPDATE broadcasts SET problems = ? WHERE id = ?'),
       pendingPage: db.prepare(`SELECT d.subscription_id AS id, d.attempts, s.endpoint, s.p256dh, s.auth, s.origin
@@ -105,10 +173,10 @@ export class SqliteStore {
     };
   }
 
-  /** Adds or replaces (by endpoint) a subscription and its channels; returns its id. */
-  saveSubscription(subscription: PushSubscriptionJSON, origin: string, channels: readonly string[] = []): number {
+  /** Adds or replaces (by endpoint) a subscription, its channels and its user; returns its id. */
+  saveSubscription(subscription: PushSubscriptionJSON, origin: string, channels: readonly string[] = [], user: string | null = null): number {
     return this.db.transaction(() => {
-      const { id } = this.statements.upsert.get(subscription.endpoint, subscription.keys.p256dh, subscription.keys.auth, origin, Date.now()) as { id: number };
+      const { id } = this.statements.upsert.get(subscription.endpoint, subscription.keys.p256dh, subscription.keys.auth, origin, Date.now(), user) as { id: number };
       this.statements.clearChannels.run(id);
       for (const channel of channels) this.statements.addChannel.run(channel, id);
       return id;
@@ -116,10 +184,33 @@ export class SqliteStore {
   }
 
   /** Many subscriptions in one transaction (imports, benchmarks). */
-  saveSubscriptions(entries: Iterable<{ subscription: PushSubscriptionJSON; origin: string; channels?: string[] }>): void {
+  saveSubscriptions(entries: Iterable<{ subscription: PushSubscriptionJSON; origin: string; channels?: string[]; user?: string }>): void {
     this.db.transaction(() => {
-      for (const e of entries) this.saveSubscription(e.subscription, e.origin, e.channels);
+      for (const e of entries) this.saveSubscription(e.subscription, e.origin, e.channels, e.user ?? null);
     })();
+  }
+
+  /** A user's devices, oldest first: push service, channels, when, and the last delivery's outcome. */
+  userSubscriptions(user: string): UserSubscription[] {
+    const rows = this.statements.userSubscriptions.all(user) as {
+      id: number; origin: string; created_at: number; channels: string;
+      last_outcome: DeliveryState | null; last_status: number | null; last_outcome_at: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id, pushService: r.origin, channels: (JSON.parse(r.channels) as string[]).sort(), createdAt: r.created_at,
+      lastOutcome: r.last_outcome === null ? null : { state: r.last_outcome, status: r.last_status, at: r.last_outcome_at! },
+    }));
+  }
+
+  /** Deletes every subscription of a user (account deletion); returns how many. */
+  deleteUser(user: string): number {
+    return this.statements.deleteUser.run(user).changes;
+  }
+
+  /** Subscribers per channel and in all, and how many users have at least one device. */
+  channelCounts(): ChannelCounts {
+    const channels = (this.statements.channelCounts.all() as { channel: string; n: number }[]).map((r) => ({ channel: r.channel, subscribers: r.n }));
+    return { total: this.countSubscriptions(), users: (this.statements.userCount.get() as { n: number }).n, channels };
   }
 
   deleteSubscription(endpoint: string): boolean {
@@ -135,39 +226,90 @@ export class SqliteStore {
     return (this.statements.count.get() as { n: number }).n;
   }
 
-  /** Records a broadcast and the list of its recipients (a snapshot of the subscriptions now). */
-  createBroadcast(payload: Uint8Array, options: PushRequestOptions & { ttl: number; channel?: string | undefined }): string {
+  /**
+   * Records a broadcast. Sent now, it snapshots its recipients in the same transaction; scheduled
+   * (`sendAt` later than now), it snapshots them when it starts (`startScheduled`), so subscribers
+   * who join meanwhile get it.
+   */
+  createBroadcast(payload: Uint8Array, options: PushRequestOptions & { ttl: number; target: BroadcastTarget | null; sendAt?: number | null }, now = Date.now()): string {
     const id = randomUUID();
+    const scheduled = options.sendAt != null && options.sendAt > now;
     this.db.transaction(() => {
-      this.statements.insertBroadcast.run(id, Buffer.from(payload), options.channel ?? null, options.ttl, options.urgency ?? null, options.topic ?? null, Date.now());
-      const { changes } = options.channel === undefined
-        ? this.statements.snapshotAll.run(id)
-        : this.statements.snapshotChannel.run(id, options.channel);
-      this.statements.setTotal.run(changes, id);
+      this.statements.insertBroadcast.run(id, Buffer.from(payload), options.target && JSON.stringify(options.target), options.ttl,
+        options.urgency ?? null, options.topic ?? null, scheduled ? 'scheduled' : 'queued', now, options.sendAt ?? null);
+      if (!scheduled) this.snapshot(id, options.target);
     })();
     return id;
+  }
+
+  /** A scheduled broadcast whose time has come: snapshots its recipients and queues it; false when it was not scheduled (any more). */
+  startScheduled(id: string): boolean {
+    return this.db.transaction(() => {
+      if (this.statements.startScheduled.run(id).changes === 0) return false;
+      this.snapshot(id, readTarget(this.statements.getBroadcast.get(id) as BroadcastRow));
+      return true;
+    })();
+  }
+
+  private snapshot(id: string, target: BroadcastTarget | null): void {
+    const { changes } = target === null
+      ? this.statements.snapshotAll.run(id)
+      : this.statements.snapshotTarget.run(id, JSON.stringify(target.users), JSON.stringify(target.channels));
+    this.statements.setTotal.run(changes, id);
   }
 
   getBroadcast(id: string): Broadcast | undefined {
     const row = this.statements.getBroadcast.get(id) as BroadcastRow | undefined;
     if (!row) return undefined;
     return {
-      id: row.id, payload: new Uint8Array(row.payload), channel: row.channel, ttl: row.ttl,
+      ...summary(row), payload: new Uint8Array(row.payload),
       ...(row.urgency ? { urgency: row.urgency as Broadcast['urgency'] } : {}),
       ...(row.topic ? { topic: row.topic } : {}),
-      status: row.status, total: row.total, sent: row.sent, failed: row.failed, gone: row.gone,
-      pending: row.total - row.sent - row.failed - row.gone,
       problems: JSON.parse(row.problems) as BroadcastProblem[], error: row.error,
     };
+  }
+
+  /** Broadcasts newest first, `limit` of them, after (older than) the broadcast `before` when given. */
+  listBroadcasts(limit: number, before?: string): BroadcastSummary[] {
+    const rows = (before === undefined ? this.statements.listNewest.all(limit) : this.statements.listBefore.all(before, limit)) as BroadcastRow[];
+    return rows.map(summary);
+  }
+
+  /** Deliveries per push service (origin) and state, for a broadcast's status. */
+  pushServiceCounts(id: string): PushServiceCounts {
+    const counts: PushServiceCounts = {};
+    for (const r of this.statements.countsByOrigin.all(id) as { origin: string | null; state: DeliveryState; n: number }[]) {
+      const origin = r.origin ?? 'unknown';
+      counts[origin] ??= { pending: 0, sent: 0, failed: 0, gone: 0, unsent: 0 };
+      counts[origin][r.state] = r.n;
+    }
+    return counts;
   }
 
   unfinishedBroadcasts(): string[] {
     return (this.statements.unfinished.all() as { id: string }[]).map((r) => r.id);
   }
 
+  /** Deliveries not yet final in unfinished broadcasts (the metrics' queue depth). */
+  queueDepth(): number {
+    return (this.statements.queueDepth.get() as { n: number }).n;
+  }
+
   setBroadcastStatus(id: string, status: BroadcastStatus, error: string | null = null): void {
-    const final = status === 'done' || status === 'failed';
-    this.statements.setStatus.run(status, error, final ? Date.now() : null, id);
+    this.statements.setStatus.run(status, error, FINAL_STATUSES.includes(status) ? Date.now() : null, id);
+  }
+
+  /**
+   * Cancels or expires an unfinished broadcast: its pending deliveries become `unsent`, so nothing
+   * more leaves. A delivery already in flight still records its outcome (`recordOutcomes`).
+   * False when the broadcast was already final (or is unknown).
+   */
+  stopBroadcast(id: string, status: 'cancelled' | 'expired'): boolean {
+    return this.db.transaction(() => {
+      if (this.statements.stop.run(status, Date.now(), id).changes === 0) return false;
+      this.statements.addUnsent.run(this.statements.unsendPending.run(id).changes, id);
+      return true;
+    })();
   }
 
   setBroadcastProblems(id: string, problems: BroadcastProblem[]): void {
@@ -194,11 +336,18 @@ export class SqliteStore {
   recordOutcomes(broadcastId: string, outcomes: readonly DeliveryOutcome[]): void {
     const s = this.statements;
     this.db.transaction(() => {
+      const now = Date.now();
       for (const o of outcomes) {
-        const { changes } = s.updateDelivery.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, broadcastId, o.subscriptionId);
-        if (changes === 0 || o.state === 'pending') continue;
+        let { changes } = s.updateDelivery.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, broadcastId, o.subscriptionId);
+        if (o.state === 'pending' || o.state === 'unsent') continue;
+        // In flight when its broadcast was cancelled: what the push service answered still counts.
+        if (changes === 0 && (changes = s.finishUnsent.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, broadcastId, o.subscriptionId).changes) > 0) {
+          s.count_unsent.run(broadcastId);
+        }
+        if (changes === 0) continue;
         s[`count_${o.state}`].run(broadcastId);
         if (o.state === 'gone') s.deleteById.run(o.subscriptionId);
+        else s.lastOutcome.run(o.state, o.lastStatus, now, o.subscriptionId);
       }
     })();
   }
@@ -206,4 +355,18 @@ export class SqliteStore {
   close(): void {
     this.db.close();
   }
+}
+
+function readTarget(row: BroadcastRow): BroadcastTarget | null {
+  if (row.target !== null) return JSON.parse(row.target) as BroadcastTarget;
+  // Rows from before targets: one channel, or everyone.
+  return row.channel === null ? null : { users: [], channels: [row.channel] };
+}
+
+function summary(row: BroadcastRow): BroadcastSummary {
+  return {
+    id: row.id, status: row.status, target: readTarget(row), ttl: row.ttl, createdAt: row.created_at, sendAt: row.send_at,
+    total: row.total, sent: row.sent, failed: row.failed, gone: row.gone, unsent: row.unsent,
+    pending: row.total - row.sent - row.failed - row.gone - row.unsent,
+  };
 }

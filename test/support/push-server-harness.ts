@@ -8,6 +8,7 @@ import { createApp } from '../../server/app.js';
 import { BroadcastEngine, type BroadcastEngineOptions } from '../../server/broadcast-engine.js';
 import { createPushAgents, destroyPushAgents } from '../../server/post-push-request.js';
 import { createPushOriginGuard } from '../../server/push-origin-guard.js';
+import { ServerMetrics } from '../../server/metrics.js';
 import { createRequestBuilder } from '../../server/request-builder.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 import { createVapidAuthorizer } from '../../server/vapid-authorization.js';
@@ -15,11 +16,13 @@ import { generateVapidKeys, type VapidKeys } from '../../server/vapid-keys.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const SUBJECT = 'mailto:ops@example.com';
+export const GRANT_SECRET = 'test-grant-secret-0123456789abcdef0123';
 
 export interface Harness {
   app: Hono;
   store: SqliteStore;
   engine: BroadcastEngine;
+  metrics: ServerMetrics;
   keys: VapidKeys;
   dir: string;
   /** app.request with JSON in and the admin token when `admin`. */
@@ -32,6 +35,7 @@ export function startHarness(options: {
   publicDir?: string;
   polyfillDir?: string;
   workers?: number;
+  publicChannels?: string[];
   engine?: Partial<BroadcastEngineOptions>;
 } = {}): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'dwp-server-'));
@@ -40,19 +44,21 @@ export function startHarness(options: {
   const guard = createPushOriginGuard(options.allowPushOrigins ?? []);
   const agents = createPushAgents({ maxSockets: 8 });
   const builder = createRequestBuilder(options.workers ?? 0);
+  const metrics = new ServerMetrics({ queueDepth: () => store.queueDepth(), subscriptions: () => store.countSubscriptions() });
   const engine = new BroadcastEngine({
-    store, guard, agents, builder,
+    store, guard, agents, builder, metrics,
     authorize: createVapidAuthorizer({ subject: SUBJECT, ...keys }),
     concurrency: 8, timeoutMs: 2000, retry: { baseDelayMs: 50, maxAttempts: 4 },
     ...options.engine,
   });
   const app = createApp({
-    store, engine, guard, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
+    store, engine, guard, metrics, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
+    grantSecret: GRANT_SECRET, publicChannels: options.publicChannels ?? [],
     ...(options.publicDir ? { publicDir: options.publicDir } : {}),
     ...(options.polyfillDir ? { polyfillDir: options.polyfillDir } : {}),
   });
   return {
-    app, store, engine, keys, dir,
+    app, store, engine, metrics, keys, dir,
     call(method, path, body, admin = false) {
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (admin) headers.Authorization = `Bearer ${ADMIN_TOKEN}`;
