@@ -12,6 +12,7 @@ const USAGE = `usage: dwpush keys [--data-dir DIR] [--json]
   --new              print a fresh VAPID key pair (public and private) and store nothing
   --new-admin-token  replace the server's admin token; the new one is printed once
   --json             print JSON
+  -h, --help         show this help
 `;
 
 export async function run(args: string[]): Promise<number> {

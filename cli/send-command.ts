@@ -26,6 +26,7 @@ const USAGE = `usage: dwpush send --message FILE --subscription FILE [options]
   --subject URL           DWP_VAPID_SUBJECT (default mailto:webpush@localhost)
   --allow-push-origin O   also accept endpoints on this exact origin (repeatable)
   --no-wait               with --server: return once the broadcast is queued
+  -h, --help              show this help
 `;
 
 export async function run(args: string[]): Promise<number> {

@@ -27,6 +27,7 @@ generated on first start, the demo page at /.
   --log-format F            DWP_LOG_FORMAT           text (default) or json: one JSON object a line
                             DWP_ADMIN_TOKEN          admin token (else generated on first start, shown once)
                             DWP_GRANT_SECRET         secret grants are signed with (else kept in the data dir)
+  -h, --help                                         show this help
 `;
 
 export async function run(args: string[]): Promise<number> {

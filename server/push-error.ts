@@ -13,6 +13,7 @@ export type PushErrorCode =
   | 'server-error'
   | 'invalid-vapid-keys'
   | 'data-dir-unusable'
+  | 'missing-dependency'
   | 'grant-invalid'
   | 'grant-expired'
   | 'channel-not-allowed'

@@ -1,19 +1,22 @@
 import { postPushRequest, createPushAgents, type PushAgents } from './post-push-request.js';
 import { preparePayload } from './prepare-payload.js';
 import { createPushOriginGuard, type PushOriginGuard } from './push-origin-guard.js';
-import { buildPushRequest, type PushRequestOptions, type PushSubscriptionJSON } from './push-request.js';
+import { buildPushRequest, type PushRequest, type PushRequestOptions, type PushSubscriptionJSON } from './push-request.js';
 import { createVapidAuthorizer, type VapidAuthorizer, type VapidDetails } from './vapid-authorization.js';
 
-export interface SendOptions extends PushRequestOptions {
+export interface RequestOptions extends PushRequestOptions {
   /** VAPID keys, or an authorizer that caches the JWT across sends (`createVapidAuthorizer`). */
   vapid: VapidDetails | VapidAuthorizer;
-  /** Keep-alive agents to share across sends; one pair per call otherwise. */
-  agents?: PushAgents;
-  timeoutMs?: number;
   /** Which endpoints may be contacted; by default only the known push services over https. */
   guard?: PushOriginGuard;
   /** Resolves relative URLs in the message. */
   baseURL?: string;
+}
+
+export interface SendOptions extends RequestOptions {
+  /** Keep-alive agents to share across sends; one pair per call otherwise. */
+  agents?: PushAgents;
+  timeoutMs?: number;
 }
 
 export interface SendResult {
@@ -28,17 +31,27 @@ export interface SendResult {
 let sharedAgents: PushAgents | undefined;
 
 /**
- * Sends one declarative message to one subscription. The message (standard, or the 2023 explainer
- * converted) is checked with the `portable` profile and sent in its portable form with
- * `Content-Type: application/notification+json`. Any HTTP answer resolves; thrown errors carry a
- * `code` (`invalid-message`, `payload-too-large`, `invalid-subscription`, `invalid-option`,
- * `push-origin-not-allowed`, `timeout`, `network-error`).
+ * The RFC 8030 request that sends one declarative message to one subscription, without sending it
+ * (as web-push's `generateRequestDetails`): POST `body` with `headers` to `endpoint` with any HTTP
+ * client. The message (standard, or the 2023 explainer converted) is checked with the `portable`
+ * profile and encrypted in its portable form with `Content-Type: application/notification+json`.
+ * Throws errors with a `code` (`invalid-message`, `payload-too-large`, `invalid-subscription`,
+ * `invalid-option`, `push-origin-not-allowed`).
  */
-export async function sendNotification(subscription: PushSubscriptionJSON, message: unknown, options: SendOptions): Promise<SendResult> {
+export function buildNotificationRequest(subscription: PushSubscriptionJSON, message: unknown, options: RequestOptions): PushRequest {
   const bytes = preparePayload(message, options.baseURL === undefined ? {} : { baseURL: options.baseURL });
   const url = (options.guard ?? createPushOriginGuard())(subscription?.endpoint);
   const authorize = typeof options.vapid === 'function' ? options.vapid : createVapidAuthorizer(options.vapid);
-  const request = buildPushRequest(subscription, bytes, authorize(url.origin), options);
+  return buildPushRequest(subscription, bytes, authorize(url.origin), options);
+}
+
+/**
+ * Sends one declarative message to one subscription: `buildNotificationRequest`, then one POST on a
+ * keep-alive agent. Any HTTP answer resolves; thrown errors carry a `code` (those above, `timeout`,
+ * `network-error`).
+ */
+export async function sendNotification(subscription: PushSubscriptionJSON, message: unknown, options: SendOptions): Promise<SendResult> {
+  const request = buildNotificationRequest(subscription, message, options);
   const agents = options.agents ?? (sharedAgents ??= createPushAgents());
   const response = await postPushRequest(request, agents, options.timeoutMs);
   return toSendResult(response.status, response.retryAfter);

@@ -12,7 +12,8 @@ import { createPushAgents, destroyPushAgents } from './post-push-request.js';
 import { PushError } from './push-error.js';
 import { createPushOriginGuard } from './push-origin-guard.js';
 import { createRequestBuilder } from './request-builder.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { loadWithPeer } from './optional-peer.js';
+import type { SqliteStore } from './store/sqlite-store.js';
 import { createVapidAuthorizer } from './vapid-authorization.js';
 import { loadOrCreateVapidKeys } from './vapid-keys.js';
 
@@ -62,6 +63,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw new PushError('invalid-option', `--subject must be a mailto: or https: URL, got "${config.subject}"`);
   }
   const guard = createPushOriginGuard(config.allowPushOrigins);
+  // Loaded here, not imported above: the server entry and the send helper work without better-sqlite3;
+  // loaded before anything is written, so a missing one leaves the data directory as it was.
+  const { SqliteStore } = await loadWithPeer(() => import('./store/sqlite-store.js'), 'better-sqlite3', 'the SQLite store (dwpush serve)');
   try {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {

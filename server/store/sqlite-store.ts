@@ -105,6 +105,7 @@ const UNFINISHED = `('scheduled', 'queued', 'running')`;
  * subscriptions are read page by page, never all at once.
  */
 export class SqliteStore {
+  /** @internal Tests read the file through it; not part of the declarations (better-sqlite3 is an optional peer). */
   readonly db: Database.Database;
   private readonly statements;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePayload } from '../../src/index.js';
+import { decodePayload } from '../../src/decode-payload.js';
 import { loadVectors, payloadBytes, type VectorCase } from '../vectors/load-vectors.js';
 import { parseCase } from '../vectors/run-case.js';
 import { compileSchemas } from './compile-schemas.js';

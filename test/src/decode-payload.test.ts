@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodePayload, parseDeclarativePushMessage } from '../../src/index.js';
+import { decodePayload } from '../../src/decode-payload.js';
+import { parseDeclarativePushMessage } from '../../src/index.js';
 
 const bytes = (...parts: Array<string | number[]>) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...new TextEncoder().encode(p)] : p)));
