@@ -46,12 +46,12 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   const limit = (maxSize: number) => bodyLimit({
     maxSize,
-    onError: (c) => apiError(c, 413, 'body-too-large', `request bodies here are at most ${maxSize} bytes`),
+    onError: (c) => apiError(c, 'body-too-large', `request bodies here are at most ${maxSize} bytes`),
   });
   const admin = createMiddleware(async (c, next) => {
     if (!isAdminAuthorization(c.req.header('Authorization'), options.adminTokenHash)) {
       c.header('WWW-Authenticate', 'Bearer');
-      return apiError(c, 401, 'unauthorized', 'this needs the admin token: Authorization: Bearer <token>');
+      return apiError(c, 'unauthorized', 'this needs the admin token: Authorization: Bearer <token>');
     }
     await next();
   });
@@ -96,7 +96,7 @@ export function createApp(options: AppOptions): Hono {
   app.delete('/api/subscriptions', limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
     const body = await readBody(c, ['endpoint']);
     if (body instanceof Response) return body;
-    if (typeof body.endpoint !== 'string') return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"endpoint": "..."}');
+    if (typeof body.endpoint !== 'string') return apiError(c, 'invalid-json', 'the body must be a JSON object {"endpoint": "..."}');
     store.deleteSubscription(body.endpoint);
     return c.body(null, 204);
   });
@@ -104,7 +104,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/users/:user/subscriptions', admin, (c) => {
     const user = c.req.param('user');
     const bad = userParam(user);
-    if (bad) return apiError(c, 400, 'invalid-option', bad, { option: 'user' });
+    if (bad) return apiError(c, 'invalid-option', bad, { option: 'user' });
     const subscriptions = store.userSubscriptions(user).map((s) => ({
       id: s.id, pushService: s.pushService, channels: s.channels, createdAt: new Date(s.createdAt).toISOString(),
       lastOutcome: s.lastOutcome && { ...s.lastOutcome, at: new Date(s.lastOutcome.at).toISOString() },
@@ -115,7 +115,7 @@ export function createApp(options: AppOptions): Hono {
   app.delete('/api/users/:user', admin, (c) => {
     const user = c.req.param('user');
     const bad = userParam(user);
-    if (bad) return apiError(c, 400, 'invalid-option', bad, { option: 'user' });
+    if (bad) return apiError(c, 'invalid-option', bad, { option: 'user' });
     return c.json({ user, deleted: store.deleteUser(user) });
   });
 
@@ -140,14 +140,14 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/api/notifications', admin, (c) => {
     const unknown = Object.keys(c.req.query()).find((name) => name !== 'limit' && name !== 'before');
-    if (unknown !== undefined) return apiError(c, 400, 'unknown-member', `"${unknown}" is not a parameter here; it takes limit and before`, { member: unknown });
+    if (unknown !== undefined) return apiError(c, 'unknown-member', `"${unknown}" is not a parameter here; it takes limit and before`, { member: unknown });
     const limitParam = c.req.query('limit') ?? String(LIST_LIMIT.default);
     const count = Number(limitParam);
     if (!/^\d+$/.test(limitParam) || count < 1 || count > LIST_LIMIT.max) {
-      return apiError(c, 400, 'invalid-option', `limit must be a whole number from 1 to ${LIST_LIMIT.max}`, { option: 'limit' });
+      return apiError(c, 'invalid-option', `limit must be a whole number from 1 to ${LIST_LIMIT.max}`, { option: 'limit' });
     }
     const before = c.req.query('before');
-    if (before !== undefined && !store.getBroadcast(before)) return apiError(c, 400, 'invalid-option', 'before must be the id of a broadcast', { option: 'before' });
+    if (before !== undefined && !store.getBroadcast(before)) return apiError(c, 'invalid-option', 'before must be the id of a broadcast', { option: 'before' });
     const notifications = store.listBroadcasts(count, before).map((b) => broadcastView(b));
     const last = notifications.at(-1);
     return c.json({ notifications, ...(notifications.length === count && last ? { next: last.id } : {}) });
@@ -155,20 +155,20 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/api/notifications/:id', admin, (c) => {
     const b = store.getBroadcast(c.req.param('id'));
-    if (!b) return apiError(c, 404, 'not-found', 'no broadcast has this id');
+    if (!b) return apiError(c, 'not-found', 'no broadcast has this id');
     return c.json(broadcastView(b, store.pushServiceCounts(b.id)));
   });
 
   app.delete('/api/notifications/:id', admin, (c) => {
     const id = c.req.param('id');
     const b = store.getBroadcast(id);
-    if (!b) return apiError(c, 404, 'not-found', 'no broadcast has this id');
-    if (!engine.cancel(id)) return apiError(c, 409, 'already-finished', `this broadcast is already ${store.getBroadcast(id)!.status}`, { status: store.getBroadcast(id)!.status });
+    if (!b) return apiError(c, 'not-found', 'no broadcast has this id');
+    if (!engine.cancel(id)) return apiError(c, 'already-finished', `this broadcast is already ${store.getBroadcast(id)!.status}`, { status: store.getBroadcast(id)!.status });
     return c.json(broadcastView(store.getBroadcast(id)!));
   });
 
   app.get('/metrics', admin, async (c) => {
-    if (!options.metrics) return apiError(c, 404, 'not-found', 'metrics are off');
+    if (!options.metrics) return apiError(c, 'not-found', 'metrics are off');
     const { body, contentType } = await options.metrics.text();
     return c.body(body, 200, { 'Content-Type': contentType });
   });
@@ -176,25 +176,25 @@ export function createApp(options: AppOptions): Hono {
   app.post('/api/lint', limit(MESSAGE_BODY_LIMIT), async (c) => {
     const body = await readBody(c, ['message', 'profile', 'baseURL']);
     if (body instanceof Response) return body;
-    if (!('message' in body)) return apiError(c, 400, 'invalid-json', 'the body must be a JSON object {"message": ..., "profile"?: "spec" | "portable", "baseURL"?: "https://..."}');
+    if (!('message' in body)) return apiError(c, 'invalid-json', 'the body must be a JSON object {"message": ..., "profile"?: "spec" | "portable", "baseURL"?: "https://..."}');
     const profile = body.profile ?? 'portable';
-    if (profile !== 'spec' && profile !== 'portable') return apiError(c, 400, 'invalid-option', 'profile must be "spec" or "portable"', { option: 'profile' });
+    if (profile !== 'spec' && profile !== 'portable') return apiError(c, 'invalid-option', 'profile must be "spec" or "portable"', { option: 'profile' });
     // The page's subscription scope: relative URLs are explained against it, not a placeholder origin.
     const baseURL = body.baseURL ?? DEFAULT_LINT_BASE_URL;
-    if (typeof baseURL !== 'string' || !URL.canParse(baseURL)) return apiError(c, 400, 'invalid-option', 'baseURL must be an absolute URL', { option: 'baseURL' });
+    if (typeof baseURL !== 'string' || !URL.canParse(baseURL)) return apiError(c, 'invalid-option', 'baseURL must be an absolute URL', { option: 'baseURL' });
     const lintOptions = { profile, baseURL } as const;
     const result = typeof body.message === 'string' ? lintPayload(body.message, lintOptions) : lintValue(body.message, lintOptions);
     return c.json({ ...result, findings: result.findings.map((f) => ({ ...f, ...describeFinding(f) })) });
   });
 
   if (options.publicDir) mountDemoGrant(app, options.grantSecret);
-  app.all('/api/*', (c) => apiError(c, 404, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
+  app.all('/api/*', (c) => apiError(c, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
   mountStaticFiles(app, options);
-  app.notFound((c) => apiError(c, 404, 'not-found', 'not found'));
+  app.notFound((c) => apiError(c, 'not-found', 'not found'));
   app.onError((error, c) => {
     // An unexpected failure: the client learns nothing internal.
     console.error(`internal error on ${c.req.method} ${c.req.path}: ${error.message}`);
-    return apiError(c, 500, 'internal-error', 'the server failed to handle this request');
+    return apiError(c, 'internal-error', 'the server failed to handle this request');
   });
   return app;
 }

@@ -64,9 +64,12 @@ export class BroadcastRun {
       return;
     }
     if (item.endpoint === null) {
-      return this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null });
+      return this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null, lastError: null });
     }
     const attempt = await attemptDelivery(item, this.context, this.options);
+    if (attempt.status === null && attempt.code === 'internal-error') {
+      this.log(`broadcast ${this.id}: BUG while delivering to subscription ${item.id}: ${attempt.message} (recorded as failed, not retried)`);
+    }
     this.watchForbidden(item.origin, attempt.status);
     const outcome = this.outcome(item.id, item.attempts + 1, attempt);
     if (outcome.state === 'pending') this.options.metrics?.retry(item.origin);
@@ -76,7 +79,7 @@ export class BroadcastRun {
 
   private outcome(subscriptionId: number, attempts: number, attempt: Attempt): DeliveryOutcome {
     const { status } = attempt;
-    const base = { subscriptionId, attempts, nextAttemptAt: 0, lastStatus: status };
+    const base = { subscriptionId, attempts, nextAttemptAt: 0, lastStatus: status, lastError: status === null ? attempt.code : null };
     if (status === null && !attempt.retryable) return { ...base, state: 'failed' };
     if (status !== null && status >= 200 && status < 300) return { ...base, state: 'sent' };
     if (status === 404 || status === 410) return { ...base, state: 'gone' };

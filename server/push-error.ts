@@ -1,24 +1,13 @@
-/**
- * Every error the server code throws: a stable `code` for programs, a message for people, and the
- * data behind it (`details`: findings, sizes, the refused origin). Never carries a key or a token.
- */
-export type PushErrorCode =
-  | 'invalid-message'
-  | 'payload-too-large'
-  | 'invalid-subscription'
-  | 'invalid-option'
-  | 'push-origin-not-allowed'
-  | 'timeout'
-  | 'network-error'
-  | 'server-error'
-  | 'invalid-vapid-keys'
-  | 'data-dir-unusable'
-  | 'missing-dependency'
-  | 'grant-invalid'
-  | 'grant-expired'
-  | 'channel-not-allowed'
-  | 'unknown-member';
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
+/** Every code a PushError can carry: the keys of the one table of error codes. */
+export type PushErrorCode = ErrorCode;
+
+/**
+ * Every error the server code throws: a stable `code` (error-codes.ts gives its HTTP status and
+ * whether it is retryable), a message for people, and the data behind it (`details`: findings,
+ * sizes, the refused origin). Never carries a key or a token.
+ */
 export class PushError extends Error {
   override name = 'PushError';
 
@@ -28,6 +17,10 @@ export class PushError extends Error {
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
+  }
+
+  get retryable(): boolean {
+    return ERROR_CODES[this.code].retryable;
   }
 }
 

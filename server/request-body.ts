@@ -11,10 +11,10 @@ import { apiError, readJsonObject } from './api-error.js';
 export async function readBody(c: Context, members: readonly string[]): Promise<JsonMap | Response> {
   const body = await readJsonObject(c);
   const shape = `{${members.map((m) => `"${m}"`).join(', ')}}`;
-  if (!body) return apiError(c, 400, 'invalid-json', `the body must be a JSON object with members among ${shape}`);
+  if (!body) return apiError(c, 'invalid-json', `the body must be a JSON object with members among ${shape}`);
   const unknown = Object.keys(body).find((name) => !members.includes(name));
   if (unknown !== undefined) {
-    return apiError(c, 400, 'unknown-member', `"${unknown}" is not a member this request takes; it takes ${shape}`, { member: unknown, members });
+    return apiError(c, 'unknown-member', `"${unknown}" is not a member this request takes; it takes ${shape}`, { member: unknown, members });
   }
   return body;
 }

@@ -16,7 +16,8 @@ parentPort?.on('message', (batch: BuildBatch) => {
       return { ok: true, request: { ...request, body } };
     } catch (error) {
       const e = error as { code?: string; message: string };
-      return { ok: false, code: e.code ?? 'invalid-subscription', message: e.message };
+      // buildPushRequest codes what it expects (web-push's own errors included); anything else is a bug.
+      return { ok: false, code: e.code ?? 'internal-error', message: e.message };
     }
   });
   parentPort!.postMessage({ id: batch.id, results } satisfies BuildReply, transfer);

@@ -94,7 +94,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     ...(config.publicDir ? { publicDir: config.publicDir } : {}),
     ...(config.polyfillDir ? { polyfillDir: config.polyfillDir } : {}),
   });
-  const server = await listen(app, config.port, config.host);
+  let server: ServerType;
+  try {
+    server = await listen(app, config.port, config.host);
+  } catch (error) {
+    await builder.close();
+    destroyPushAgents(agents);
+    store.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   engine.resume();
@@ -116,7 +124,8 @@ function listen(app: Hono, port: number, hostname: string): Promise<ServerType> 
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new PushError('invalid-option', `cannot listen on ${hostname}:${port}: ${error.code ?? error.message}`));
+      const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
+      reject(new PushError('listen-failed', `cannot listen on ${hostname}:${port}: ${why}`, { cause: error.code }));
     });
   });
 }

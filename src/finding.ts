@@ -1,58 +1,15 @@
+import type { FindingParams } from './finding-codes.js';
+
 /**
  * A finding is data: a stable code, a severity, a JSON Pointer into the message and the values the
- * message text needs. Prose is made at the edge (describe-finding.ts); spec-notes.md#finding-codes
- * lists every code with an example fix.
+ * message text needs. Every code, its severities, parameters and prose are one table
+ * (finding-codes.ts); prose is made at the edge (describe-finding.ts).
  */
+
 export type Severity = 'error' | 'warning' | 'info';
 
-export type FindingCode =
-  // Reading the bytes (parser step 1, plus our resource limits)
-  | 'empty-input'
-  | 'invalid-utf8'
-  | 'json-syntax'
-  | 'nesting-too-deep'
-  | 'payload-too-large'
-  // The envelope (parser steps 2-8)
-  | 'not-an-object'
-  | 'not-declarative'
-  | 'web-push-missing'
-  | 'web-push-not-8030'
-  | 'notification-missing'
-  | 'notification-not-an-object'
-  | 'title-missing'
-  | 'title-not-a-string'
-  | 'title-empty'
-  | 'navigate-missing'
-  | 'navigate-not-a-string'
-  // "create a notification" failures (parser steps 26-28)
-  | 'url-unparsable'
-  | 'silent-with-vibrate'
-  | 'renotify-without-tag'
-  // Members the standard ignores or skips
-  | 'member-wrong-type'
-  | 'dir-invalid'
-  | 'actions-not-a-list'
-  | 'action-not-an-object'
-  | 'action-skipped'
-  | 'actions-over-limit'
-  | 'unknown-member'
-  // Portability: where shipping browsers and the standard disagree
-  | 'url-relative'
-  | 'url-script'
-  | 'url-not-http'
-  | 'mutable-location'
-  | 'app-badge-not-standard'
-  | 'app-badge-invalid'
-  | 'app-badge-string'
-  | 'app-badge-over-int32'
-  | 'app-badge-location'
-  | 'actions-not-shown-by-safari'
-  // The 2023 explainer format
-  | 'options-not-an-object'
-  | 'default-action-url-missing'
-  | 'default-action-url-invalid'
-  | 'action-url-missing'
-  | 'explainer-format';
+/** Every code a finding can have: the keys of the one table of codes (finding-codes.ts). */
+export type FindingCode = keyof FindingParams;
 
 export interface Finding {
   code: FindingCode;
@@ -62,13 +19,11 @@ export interface Finding {
   params: Record<string, unknown>;
 }
 
-export function finding(
-  code: FindingCode,
-  severity: Severity,
-  path: string,
-  params: Record<string, unknown> = {},
-): Finding {
-  return { code, severity, path, params };
+/** A code's parameters, optional for the codes that carry none. */
+export type ParamsOf<C extends FindingCode> = {} extends FindingParams[C] ? [params?: FindingParams[C]] : [params: FindingParams[C]];
+
+export function finding<C extends FindingCode>(code: C, severity: Severity, path: string, ...[params]: ParamsOf<C>): Finding {
+  return { code, severity, path, params: (params ?? {}) as Record<string, unknown> };
 }
 
 /** Appends one member name to a JSON Pointer, escaping as RFC 6901 says. */

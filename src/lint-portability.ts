@@ -83,6 +83,6 @@ function lintAppBadge(message: JsonMap, notification: JsonMap, reporter: LintRep
     } else {
       reporter.report('app-badge-invalid', path, ['warning', 'error'], { value });
     }
-    if (!has(places[1 - i]!, 'app_badge')) reporter.report('app-badge-location', path, [null, 'warning'], { missing: BADGE_PATHS[1 - i] });
+    if (!has(places[1 - i]!, 'app_badge')) reporter.report('app-badge-location', path, [null, 'warning'], { missing: BADGE_PATHS[1 - i]! });
   });
 }

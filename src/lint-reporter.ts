@@ -1,4 +1,4 @@
-import { finding, type Finding, type FindingCode, type Severity } from './finding.js';
+import { finding, type Finding, type FindingCode, type ParamsOf, type Severity } from './finding.js';
 
 export type LintProfile = 'spec' | 'portable';
 
@@ -13,9 +13,9 @@ export class LintReporter {
   readonly findings: Finding[] = [];
   constructor(readonly profile: LintProfile) {}
 
-  report(code: FindingCode, path: string, [spec, portable]: Severities, params: Record<string, unknown> = {}): void {
+  report<C extends FindingCode>(code: C, path: string, [spec, portable]: Severities, ...params: ParamsOf<C>): void {
     const severity = this.profile === 'spec' ? spec : portable;
-    if (severity !== null) this.findings.push(finding(code, severity, path, params));
+    if (severity !== null) this.findings.push(finding(code, severity, path, ...params));
   }
 
   /** Findings that already carry their severity, such as the parser's failures. */

@@ -4,7 +4,7 @@ import { pointer } from './finding.js';
 import { get, has, isBoolean, isMap, isString, jsonType, type JsonMap } from './json-value.js';
 import { lintPortability } from './lint-portability.js';
 import { WARNING, type LintReporter, type Severities } from './lint-reporter.js';
-import { NOTIFICATION_MEMBERS, STANDARD_ACTION_NAMES, STANDARD_NOTIFICATION_NAMES, STANDARD_TOP_LEVEL_NAMES } from './notification-members.js';
+import { NOTIFICATION_MEMBERS, STANDARD_ACTION_NAMES, STANDARD_NOTIFICATION_NAMES, STANDARD_TOP_LEVEL_NAMES, wrongTypeRejectedBy } from './notification-members.js';
 import { readDeclarativePushMessage } from './parse-declarative-push-message.js';
 import { parseURL } from './parse-url.js';
 
@@ -53,7 +53,7 @@ function lintNotification(notification: JsonMap, reporter: LintReporter, { baseU
     if (value === undefined) continue;
     const rule = NOTIFICATION_MEMBERS[name]!;
     const path = pointer('/notification', name);
-    const rejectedBySafari = rule.webkitRejects === true;
+    const rejectedBySafari = wrongTypeRejectedBy(path, name) === 'safari';
     if (!rule.accepts(value)) {
       if (name === 'dir') reporter.report('dir-invalid', path, ['warning', 'error'], { value });
       else reporter.report('member-wrong-type', path, ['warning', rejectedBySafari ? 'error' : 'warning'], { member: name, expected: rule.expected, type: jsonType(value) });

@@ -44,3 +44,16 @@ export const STANDARD_NOTIFICATION_NAMES: readonly string[] = [
 ];
 export const STANDARD_TOP_LEVEL_NAMES: readonly string[] = ['web_push', 'notification', 'mutable', 'app_badge'];
 export const STANDARD_ACTION_NAMES: readonly string[] = ['action', 'title', 'navigate', 'icon'];
+
+/**
+ * Who rejects the whole message when the member at `path` has the wrong type (or, for a URL
+ * member, does not parse): WebKit's 2023 explainer parser for anything in `options`, Safari 18.x
+ * for the members it reads strictly in `notification` and `mutable`, nobody for an action's members
+ * (Safari shows no actions). The linter's portable severity and the finding's hint both read this,
+ * so a hint never claims a rejection its severity does not show (spec-notes.md#ill-typed-members).
+ */
+export function wrongTypeRejectedBy(path: string, member: string): 'webkit-2023' | 'safari' | 'none' {
+  if (path.startsWith('/options/')) return 'webkit-2023';
+  if (path.startsWith('/notification/actions/')) return 'none';
+  return member === 'mutable' || NOTIFICATION_MEMBERS[member]?.webkitRejects === true ? 'safari' : 'none';
+}

@@ -51,24 +51,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL DEFAULT 0,
   last_status INTEGER,
+  last_error TEXT,
   origin TEXT,
   PRIMARY KEY (broadcast_id, subscription_id)
 ) WITHOUT ROWID;
 `;
 
-/** Columns added since the first schema, for database files made before them. */
-export const ADDED_COLUMNS: readonly { table: string; column: string; definition: string }[] = [
-  { table: 'subscriptions', column: 'user_id', definition: 'TEXT' },
-  { table: 'subscriptions', column: 'last_outcome', definition: 'TEXT' },
-  { table: 'subscriptions', column: 'last_status', definition: 'INTEGER' },
-  { table: 'subscriptions', column: 'last_outcome_at', definition: 'INTEGER' },
-  { table: 'broadcasts', column: 'target', definition: 'TEXT' },
-  { table: 'broadcasts', column: 'send_at', definition: 'INTEGER' },
-  { table: 'broadcasts', column: 'unsent', definition: 'INTEGER NOT NULL DEFAULT 0' },
-  { table: 'deliveries', column: 'origin', definition: 'TEXT' },
-];
-
-/** Indexes on added columns: created after the columns exist. */
+/** Indexes on columns that migrations add: created after SQLITE_MIGRATIONS ran. */
 export const INDEXES = `
 CREATE INDEX IF NOT EXISTS subscriptions_by_user ON subscriptions(user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS broadcasts_by_seq ON broadcasts(seq);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { PushRequestOptions, PushSubscriptionJSON } from '../push-request.js';
-import { ADDED_COLUMNS, INDEXES, SCHEMA } from './schema.js';
+import { INDEXES, SCHEMA } from './schema.js';
+import { migrateSqlite } from './sqlite-migrations.js';
 
 /**
  * `scheduled` until its `send_at`; `queued`, `running`; then final: `done`, `failed`, `cancelled`
@@ -68,6 +69,7 @@ export interface Broadcast extends BroadcastSummary, Omit<PushRequestOptions, 't
   payload: Uint8Array;
   problems: BroadcastProblem[];
   error: string | null;
+  failures: FailureReason[];
 }
 
 export interface PendingDelivery extends StoredSubscription {
@@ -88,6 +90,15 @@ export interface DeliveryOutcome {
   attempts: number;
   nextAttemptAt: number;
   lastStatus: number | null;
+  /** The error code when there was no HTTP answer (error-codes.ts), else null. */
+  lastError: string | null;
+}
+
+/** Failed deliveries of one broadcast grouped by their last reason: the push service's status, or an error code. */
+export interface FailureReason {
+  status: number | null;
+  code: string | null;
+  count: number;
 }
 
 interface BroadcastRow {
@@ -116,10 +127,7 @@ export class SqliteStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
-    for (const { table, column, definition } of ADDED_COLUMNS) {
-      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
-      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
-    }
+    migrateSqlite(this.db);
     this.db.exec(INDEXES);
     const db = this.db;
     this.statements = {
@@ -156,7 +164,7 @@ export class SqliteStore {
       channelCounts: db.prepare('SELECT channel, count(*) AS n FROM subscription_channels GROUP BY channel ORDER BY channel'),
       userCount: db.prepare('SELECT count(DISTINCT user_id) AS n FROM subscriptions WHERE user_id IS NOT NULL'),
       lastOutcome: db.prepare('UPDATE subscriptions SET last_outcome = ?, last_status = ?, last_outcome_at = ? WHERE id = ?'),
-      finishUnsent: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?
+      finishUnsent: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?
         WHERE broadcast_id = ? AND subscription_id = ? AND state = 'unsent'`),
       count_unsent: db.prepare('UPDATE broadcasts SET unsent = unsent - 1 WHERE id = ?'),
       setStatus: db.prepare('UPDATE broadcasts SET status = ?, error = ?, finished_at = ? WHERE id = ?'),
@@ -166,8 +174,10 @@ export class SqliteStore {
         WHERE d.broadcast_id = ? AND d.state = 'pending' AND d.next_attempt_at <= ? AND d.subscription_id > ?
         ORDER BY d.subscription_id LIMIT ?`),
       nextDue: db.prepare(`SELECT min(next_attempt_at) AS at FROM deliveries WHERE broadcast_id = ? AND state = 'pending'`),
-      updateDelivery: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?
+      updateDelivery: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?
         WHERE broadcast_id = ? AND subscription_id = ? AND state = 'pending'`),
+      failures: db.prepare(`SELECT last_status AS status, last_error AS code, count(*) AS count FROM deliveries
+        WHERE broadcast_id = ? AND state = 'failed' GROUP BY last_status, last_error ORDER BY count DESC LIMIT 20`),
       count_sent: db.prepare('UPDATE broadcasts SET sent = sent + 1 WHERE id = ?'),
       count_failed: db.prepare('UPDATE broadcasts SET failed = failed + 1 WHERE id = ?'),
       count_gone: db.prepare('UPDATE broadcasts SET gone = gone + 1 WHERE id = ?'),
@@ -267,6 +277,7 @@ export class SqliteStore {
       ...(row.urgency ? { urgency: row.urgency as Broadcast['urgency'] } : {}),
       ...(row.topic ? { topic: row.topic } : {}),
       problems: JSON.parse(row.problems) as BroadcastProblem[], error: row.error,
+      failures: row.failed === 0 ? [] : this.statements.failures.all(id) as FailureReason[],
     };
   }
 
@@ -339,10 +350,10 @@ export class SqliteStore {
     this.db.transaction(() => {
       const now = Date.now();
       for (const o of outcomes) {
-        let { changes } = s.updateDelivery.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, broadcastId, o.subscriptionId);
+        let { changes } = s.updateDelivery.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, broadcastId, o.subscriptionId);
         if (o.state === 'pending' || o.state === 'unsent') continue;
         // In flight when its broadcast was cancelled: what the push service answered still counts.
-        if (changes === 0 && (changes = s.finishUnsent.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, broadcastId, o.subscriptionId).changes) > 0) {
+        if (changes === 0 && (changes = s.finishUnsent.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, broadcastId, o.subscriptionId).changes) > 0) {
           s.count_unsent.run(broadcastId);
         }
         if (changes === 0) continue;

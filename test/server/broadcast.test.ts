@@ -11,7 +11,7 @@ beforeAll(async () => { mock = await startMockPushService(); });
 afterAll(() => mock.close());
 afterEach(async () => { await h?.close(); h = undefined; });
 
-interface Status { id: string; status: string; total: number; sent: number; failed: number; gone: number; pending: number; problems: { code: string; origin: string; count: number }[] }
+interface Status { id: string; status: string; total: number; sent: number; failed: number; gone: number; pending: number; problems: { code: string; origin: string; count: number }[]; failures: { status: number | null; code: string | null; count: number }[] }
 
 async function subscribe(harness: Harness, answers: Answer[][], channels?: string[]) {
   const subs = answers.map((a) => mock.subscribe(a));
@@ -113,6 +113,28 @@ describe('broadcasts', () => {
     expect(status).toMatchObject({ status: 'done', failed: 2 });
     expect(mock.received(bad!.id)).toHaveLength(1);
     expect(mock.received(large!.id)).toHaveLength(1);
+  });
+
+  it('keeps the last reason of each failed delivery and shows them in the broadcast status', async () => {
+    h = startHarness({ allowPushOrigins: [mock.origin], engine: { timeoutMs: 200, retry: { baseDelayMs: 10, maxAttempts: 2 } } });
+    await subscribe(h, [[{ status: 400 }], [{ status: 400 }], [{ hang: true }, { hang: true }], [{ status: 201 }]]);
+    const status = await broadcast(h, { message: validMessage() });
+    expect(status).toMatchObject({ status: 'done', sent: 1, failed: 3 });
+    expect(status.failures).toEqual([{ status: 400, code: null, count: 2 }, { status: null, code: 'timeout', count: 1 }]);
+  });
+
+  it('records an exception no code path expects as a failure logged as a bug, not retried as a network error', async () => {
+    const lines: string[] = [];
+    h = startHarness({
+      allowPushOrigins: [mock.origin],
+      engine: { log: (line) => lines.push(line), authorize: () => { throw new TypeError('cannot read properties of undefined'); } },
+    });
+    const [sub] = await subscribe(h, [[{ status: 201 }]]);
+    const status = await broadcast(h, { message: validMessage() });
+    expect(status).toMatchObject({ status: 'done', sent: 0, failed: 1, pending: 0 });
+    expect(status.failures).toEqual([{ status: null, code: 'internal-error', count: 1 }]);
+    expect(mock.received(sub!.id)).toHaveLength(0);
+    expect(lines.filter((l) => l.includes('BUG') && l.includes('cannot read properties of undefined'))).toHaveLength(1);
   });
 
   it('reports many 403s from one push service as a VAPID problem and keeps the subscriptions', async () => {

@@ -106,6 +106,17 @@ describe('sendNotification', () => {
     expect(mock.received(id)).toHaveLength(0);
   });
 
+  it("wraps web-push's own errors in coded ones: VAPID keys it cannot sign with, keys it cannot encrypt for", async () => {
+    const { id, subscription } = mock.subscribe();
+    const badKeys = { vapid: { subject: SUBJECT, publicKey: keys.publicKey, privateKey: 'short' } };
+    const error = await sendNotification(subscription, validMessage(), { ...options, ...badKeys }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'PushError', code: 'invalid-vapid-keys' });
+    expect((error as Error).message).not.toContain('short');
+    const brokenKeys = { ...subscription, keys: { ...subscription.keys, p256dh: 'AAAA' } };
+    await expect(sendNotification(brokenKeys, validMessage(), options)).rejects.toMatchObject({ code: 'invalid-subscription' });
+    expect(mock.received(id)).toHaveLength(0);
+  });
+
   it('refuses a loopback http endpoint unless its origin is allowed (SSRF guard by default)', async () => {
     const { id, subscription } = mock.subscribe();
     const { guard: _, ...unguarded } = options;

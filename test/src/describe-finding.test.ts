@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DESCRIPTIONS, describeFinding } from '../../src/describe-finding.js';
+import { describeFinding } from '../../src/describe-finding.js';
+import { FINDING_CODES } from '../../src/finding-codes.js';
 import { finding, type FindingCode } from '../../src/finding.js';
 import { lintPayload } from '../../src/lint-message.js';
 
@@ -30,8 +31,8 @@ describe('describeFinding', () => {
     expect(hint).toMatch(/\.$/);
   });
 
-  it('has no description for a code outside the union', () => {
-    expect(Object.keys(DESCRIPTIONS).sort()).toEqual([...ALL_CODES].sort());
+  it('has no entry for a code outside the union', () => {
+    expect(Object.keys(FINDING_CODES).sort()).toEqual([...ALL_CODES].sort());
   });
 
   it('quotes the actual value and says how to fix it', () => {
@@ -53,6 +54,24 @@ describe('describeFinding', () => {
   it('names the suggestion of a near-miss member', () => {
     const [f] = lintPayload('{"web_push":8030,"notification":{"title":"t","navigate":"https://example.com/","navigation":"x"}}').findings;
     expect(describeFinding(f!).message).toBe('`notification.navigation` is not a member this format defines; did you mean `navigate`?');
+  });
+
+  it('says Safari rejects a wrong-typed notification icon, but not an action icon (Safari shows no actions)', () => {
+    const payload = (icon: string) => `{"web_push":8030,"notification":{"title":"t","navigate":"https://example.com/",${icon}}}`;
+    const [top] = lintPayload(payload('"icon":1')).findings.filter((f) => f.code === 'member-wrong-type');
+    expect(top!.severity).toBe('error');
+    expect(describeFinding(top!).hint).toContain('Safari 18.x rejects');
+    const action = lintPayload(payload('"actions":[{"action":"a","title":"A","navigate":"https://example.com/","icon":1}]')).findings
+      .find((f) => f.code === 'member-wrong-type')!;
+    expect(action.severity).toBe('warning');
+    expect(describeFinding(action).hint).toBe('The standard ignores a member of the wrong type.');
+  });
+
+  it('says WebKit rejects a wrong-typed explainer option, not that the standard ignores it', () => {
+    const f = lintPayload('{"title":"t","default_action_url":"https://example.com/","options":{"body":1}}').findings
+      .find((x) => x.code === 'member-wrong-type')!;
+    expect(f.severity).toBe('error');
+    expect(describeFinding(f).hint).toBe("WebKit's 2023 explainer parser rejects the whole message for this.");
   });
 
   it('shortens long values to one line', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESCRIPTIONS } from '../../src/describe-finding.js';
+import { FINDING_CODES } from '../../src/finding-codes.js';
 import type { FindingCode, Severity } from '../../src/finding.js';
 import { lintPayload, lintValue, type LintOptions } from '../../src/lint-message.js';
 import { parseDeclarativePushMessage } from '../../src/parse-declarative-push-message.js';
@@ -77,7 +77,7 @@ describe('lintPayload: every finding code, with its severity under each profile'
 
   it('has a case for every code of the FindingCode union', () => {
     const covered = new Set(CODE_CASES.map((c) => c.code));
-    expect(Object.keys(DESCRIPTIONS).filter((code) => !covered.has(code as FindingCode))).toEqual([]);
+    expect(Object.keys(FINDING_CODES).filter((code) => !covered.has(code as FindingCode))).toEqual([]);
   });
 
   it('is valid exactly when no finding is an error', () => {
