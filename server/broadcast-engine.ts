@@ -157,7 +157,7 @@ export class BroadcastEngine {
 
   /**
    * Stops a broadcast whose TTL runs out by `at`, counted from when it was to leave
-   * (spec-notes.md#push-server, broadcast management). TTL 0 means "now or never" to a push
+   * (spec-notes.md#grants, broadcast management). TTL 0 means "now or never" to a push
    * service, not to our queue: such broadcasts never expire here.
    */
   private expire(broadcast: Broadcast, at: number): boolean {

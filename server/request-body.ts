@@ -6,7 +6,7 @@ import { apiError, readJsonObject } from './api-error.js';
  * A route's JSON body, or the 400 answer to send instead: `invalid-json` when it is not an object,
  * `unknown-member` when it has a member the route does not define. Unknown members are refused,
  * never ignored: a misspelt target (`"usr": "alice"`) must not turn a private message into a
- * broadcast to everyone (spec-notes.md#push-server, request bodies).
+ * broadcast to everyone (spec-notes.md#grants, targeting).
  */
 export async function readBody(c: Context, members: readonly string[]): Promise<JsonMap | Response> {
   const body = await readJsonObject(c);
