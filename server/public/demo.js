@@ -1,12 +1,16 @@
 // The demo page: wires the page helper (/dwp-page.js) and the panels together. Everything that can be
 // tested without a browser lives in the imported modules.
-import { callServer, currentSubscription, subscribe, unsubscribe } from '/dwp-page.js';
+import { callServer, currentSubscription, serverURL, subscribe, unsubscribe } from '/dwp-page.js';
 import { locatePointer, parsePushPayload } from '/dwp-editor.js';
+import { curlCommand } from './curl-command.js';
+import { el } from './dom.js';
+import { replaceEditorText } from './editor-text.js';
+import { EXAMPLES, exampleMessage } from './examples.js';
+import { formatJson } from './format-json.js';
 import { lineGutter } from './line-gutter.js';
 import { liveLint, moveCaret, renderFindings, renderLintUnavailable } from './lint-panel.js';
 import { renderPreview } from './preview.js';
 import { renderProgress, watchBroadcast } from './progress.js';
-import { starterMessage } from './starter-message.js';
 
 const SERVER = ''; // dwpush serve serves this page: the API is on the same origin
 const SCOPE = '/';
@@ -91,7 +95,7 @@ currentSubscription({ scope: SCOPE }).then((current) => showSubscribed(current?.
 
 // --- The editor: the preview follows every keystroke (local parser), lint follows the server.
 const editor = $('editor');
-editor.value = starterMessage(location.origin);
+editor.value = exampleMessage('standard', location.origin);
 const readOptions = { baseURL: new URL(SCOPE, location.href).href, maxActions: globalThis.Notification?.maxActions };
 const gutter = lineGutter(editor, $('gutter'));
 const preview = () => renderPreview($('preview'), parsePushPayload(editor.value, readOptions));
@@ -111,10 +115,34 @@ const lint = liveLint({
 $('profile').addEventListener('change', () => lint.run());
 lint.run();
 
+// --- Editor tools: load an example, Format. Both are one undoable edit.
+$('example').replaceChildren(...EXAMPLES.map(({ name, label }) => el('option', { value: name }, label)));
+$('load-example').addEventListener('click', () => {
+  replaceEditorText(editor, exampleMessage($('example').value, location.origin));
+  showStatus('editor-status', `Loaded the ${$('example').value} example (Ctrl+Z brings your text back).`);
+});
+$('format').addEventListener('click', () => {
+  try {
+    const formatted = formatJson(editor.value, editor.selectionStart);
+    replaceEditorText(editor, formatted.text);
+    moveCaret(editor, { line: formatted.text.slice(0, formatted.caret).split('\n').length, offset: formatted.caret });
+    showStatus('editor-status', '');
+  } catch (error) {
+    showStatus('editor-status', `Format needs valid JSON: ${error.message}`, 'error');
+  }
+});
+
 // --- Sending. The admin token stays in this tab only (sessionStorage).
 const token = $('admin-token');
 token.value = sessionStorage.getItem('dwp-admin-token') ?? '';
 token.addEventListener('input', () => sessionStorage.setItem('dwp-admin-token', token.value));
+
+/** The body of POST /api/notifications: the editor's text and the target, `{user}`, `{channel}` or `{}` (everyone). */
+const notificationRequest = (target) => ({ message: editor.value, ...target });
+const broadcastTarget = () => {
+  const channel = $('broadcast-channel').value.trim();
+  return channel ? { channel } : {};
+};
 
 async function send(form, target) {
   const button = form.querySelector('button');
@@ -124,8 +152,7 @@ async function send(form, target) {
   try {
     // The editor's text as it is: the server checks exactly the text that lint checked, and refuses
     // one that is not a valid declarative message (it never sends legacy pushes).
-    const body = { message: editor.value, ...target };
-    const { id } = await api('/api/notifications', { body, token: token.value });
+    const { id } = await api('/api/notifications', { body: notificationRequest(target), token: token.value });
     const job = await watchBroadcast({
       id,
       status: (jobId) => api(`/api/notifications/${encodeURIComponent(jobId)}`, { token: token.value }),
@@ -155,6 +182,16 @@ $('send-to-me').addEventListener('submit', async (event) => {
 });
 $('broadcast').addEventListener('submit', (event) => {
   event.preventDefault();
-  const channel = $('broadcast-channel').value.trim();
-  send(event.currentTarget, channel ? { channel } : {});
+  send(event.currentTarget, broadcastTarget());
+});
+
+// --- Copy as curl: the request Broadcast would make, without the token. Shown on the page too, in
+// case the clipboard is refused.
+$('copy-curl').addEventListener('click', async () => {
+  const command = curlCommand(serverURL(SERVER, '/api/notifications').href, notificationRequest(broadcastTarget()));
+  $('curl-command').textContent = command;
+  $('curl').hidden = false;
+  $('curl').open = true;
+  const copied = await navigator.clipboard?.writeText(command).then(() => true, () => false);
+  showStatus('send-status', copied ? 'Copied the curl command: it reads the token from $DWP_ADMIN_TOKEN.' : 'The clipboard is not available here: copy the command below.', copied ? 'ok' : 'info');
 });

@@ -1,4 +1,5 @@
 // Broadcast progress: polls `GET /api/notifications/:id` until the job is done or failed.
+import { countsLegend, deliveryBar } from './delivery-chart.js';
 import { el } from './dom.js';
 
 const FINISHED = new Set(['done', 'failed']);
@@ -22,32 +23,25 @@ function defaultSleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** One progress bar plus the counts (`{status,total,sent,failed,gone,pending}`). */
+/**
+ * The status line, a stacked bar of the outcomes and the counts (`{id,status,total,sent,failed,gone,pending}`).
+ * A broadcast that had nobody to reach says so, instead of "0 of 0".
+ */
 export function renderProgress(container, job) {
   const finished = job.total - job.pending;
-  const bar = el('progress', {
-    max: Math.max(job.total, 1),
-    value: job.total ? finished : FINISHED.has(job.status) ? 1 : 0,
-    'aria-label': 'Delivery progress',
-  });
-  const counts = [
-    ['sent', job.sent],
-    ['failed', job.failed],
-    ['gone', job.gone],
-    ['pending', job.pending],
-  ].map(([name, n]) => el('li', { className: `count count--${name}` }, [el('strong', {}, String(n)), ` ${name}`]));
+  const progress = job.total === 0 && FINISHED.has(job.status) ? 'nobody was in its audience' : `${finished} of ${job.total} handled`;
   container.replaceChildren(
     el('p', { className: `job-status job-status--${job.status}` }, [
       'Notification ',
       el('code', { className: 'job-id', title: job.id }, shortId(job.id)),
-      `: ${job.status}, ${finished} of ${job.total} handled`,
+      `: ${job.status}, ${progress}`,
     ]),
-    bar,
-    el('ul', { className: 'counts' }, counts),
+    deliveryBar(job, 'Deliveries'),
+    countsLegend(job),
   );
 }
 
 /** dwpush serve's ids are UUIDs: their first 8 hex digits tell broadcasts apart on one page (the whole id is the tooltip). */
-function shortId(id) {
+export function shortId(id) {
   return /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? id.slice(0, 8) : id;
 }

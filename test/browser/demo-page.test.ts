@@ -5,16 +5,17 @@
  * let it decrypt what the server sends. Needs Debian's chromium: in CI a missing browser fails the
  * run (.ci/run installs it); elsewhere the suite is skipped with the reason.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { describeInChromium, launchBrowser, PushDelivery, stubPushManager } from '../support/chromium.js';
+import { describeInChromium, PushDelivery } from '../support/chromium.js';
 import { ADMIN_TOKEN, startDemoServer, type DemoServer } from '../support/demo-server.js';
-import { startMockPushService, type MockPushService, type MockSubscription } from '../support/mock-push-service.js';
+import { openDemoContext, startDemoStack, type DemoStack } from '../support/demo-stack.js';
+import type { MockPushService, MockSubscription } from '../support/mock-push-service.js';
 
 describeInChromium('demo page in Chromium, served by dwpush serve', () => {
+  let stack: DemoStack;
   let push: MockPushService;
   let server: DemoServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   /** This test's browser subscription: an endpoint on the test push service. */
@@ -33,20 +34,13 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
   }
 
   beforeAll(async () => {
-    push = await startMockPushService();
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    stack = await startDemoStack();
+    ({ push, server } = stack);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await push?.close();
-  });
+  afterAll(() => stack?.close());
   beforeEach(async () => {
     mine = push.subscribe();
-    context = await browser.newContext();
-    await context.grantPermissions(['notifications'], { origin: server.url });
-    await context.addInitScript(stubPushManager(mine.subscription));
-    page = await context.newPage();
+    ({ context, page } = await openDemoContext(stack, mine));
     await page.goto(server.url);
   });
   afterEach(() => context.close());
@@ -100,6 +94,55 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
       `Action “Track parcel”${server.url}/orders/4417/tracking`,
       `Action “Get help”${server.url}/help`,
     ]);
+  });
+
+  it('Format pretty-prints one-line JSON keeping the caret on its member; Ctrl+Z brings the line back', async () => {
+    const line = '{"web_push":8030,"notification":{"title":"Hi","navigate":"https://a.example/","body":"There"}}';
+    const editor = page.locator('#editor');
+    await editor.fill(line);
+    await editor.evaluate((e: HTMLTextAreaElement, at) => e.setSelectionRange(at, at), line.indexOf('navigate') + 2);
+    await page.getByRole('button', { name: 'Format' }).click();
+    const formatted = await editor.inputValue();
+    expect(formatted).toBe(`${JSON.stringify(JSON.parse(line), null, 2)}\n`);
+    const caret = await editor.evaluate((e: HTMLTextAreaElement) => [e.selectionStart, document.activeElement === e]);
+    expect(caret).toEqual([formatted.indexOf('navigate') + 2, true]); // still "na|vigate"
+    await page.keyboard.press('Control+z');
+    expect(await editor.inputValue()).toBe(line);
+    await editor.fill('{"title": }');
+    await page.getByRole('button', { name: 'Format' }).click();
+    expect(await text('#editor-status')).toMatch(/^Format needs valid JSON: /);
+    expect(await editor.inputValue()).toBe('{"title": }');
+  });
+
+  it('loading an example replaces the text as one undoable edit; the preview and lint follow', async () => {
+    const editor = page.locator('#editor');
+    await editor.fill('{"mine": true}');
+    await page.getByLabel('Example').selectOption('explainer');
+    await page.getByRole('button', { name: 'Load example' }).click();
+    expect(JSON.parse(await editor.inputValue())).toMatchObject({ title: 'Your order shipped', default_action_url: `${server.url}/orders/5521` });
+    await expect.poll(() => page.locator('.finding-code').allTextContents(), { timeout: 5000 }).toEqual(['explainer-format']);
+    await page.getByLabel('Example').selectOption('hybrid');
+    await page.getByRole('button', { name: 'Load example' }).click();
+    expect(await text('.notification-title')).toBe('Alice replied to you');
+    await editor.focus();
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    expect(await editor.inputValue()).toBe('{"mine": true}');
+  });
+
+  it('copy as curl puts the Broadcast request on the clipboard and the page, without the admin token', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByLabel('Channel').fill('news');
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    await expect.poll(() => text('#send-status')).toMatch(/^Copied the curl command/);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(await text('#curl-command'));
+    expect(copied).toContain(`curl -X POST '${server.url}/api/notifications'`);
+    expect(copied).toContain('"channel": "news"');
+    expect(copied).toContain('"title": "Your order has shipped"');
+    expect(copied).toContain('$DWP_ADMIN_TOKEN');
+    expect(copied).not.toContain(ADMIN_TOKEN);
   });
 
   it('a wrong admin token is reported', async () => {

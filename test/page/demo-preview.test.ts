@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePushPayload } from '../../src/parse-push-payload.js';
 import { renderPreview } from '../../server/public/preview.js';
-import { starterMessage } from '../../server/public/starter-message.js';
+import { exampleMessage } from '../../server/public/examples.js';
 
 const ORIGIN = 'https://shop.example';
 
@@ -17,8 +17,8 @@ const rows = (container: HTMLElement) =>
   [...container.querySelectorAll('.click-targets tr')].map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td')!.textContent]);
 
 describe('notification preview', () => {
-  it('shows the starter message’s title, body, icon and actions, and where each click goes', () => {
-    const container = preview(starterMessage(ORIGIN));
+  it('shows the standard example’s title, body, icon and actions, and where each click goes', () => {
+    const container = preview(exampleMessage('standard', ORIGIN));
     expect(container.querySelector('.notification-title')!.textContent).toBe('Your order has shipped');
     expect(container.querySelector('.notification-body')!.textContent).toBe('Parcel 4417 left the warehouse this morning and arrives on Thursday.');
     expect(container.querySelector('img.notification-icon')!.getAttribute('src')).toBe(`${ORIGIN}/icon.svg`);

@@ -33,14 +33,18 @@ describe('broadcast progress', () => {
     expect(sleep).toHaveBeenCalledTimes(3);
   });
 
-  it('renders the status line, a progress bar of handled deliveries and the counts', () => {
+  it('renders the status line, a stacked bar of the outcomes and the counts', () => {
     document.body.innerHTML = '<div id="p"></div>';
     const container = document.getElementById('p')!;
     renderProgress(container, job('running', 5, 3, { failed: 1, gone: 1 }));
     expect(container.querySelector('.job-status')!.textContent).toBe('Notification n7: running, 7 of 10 handled');
-    const bar = container.querySelector('progress')!;
-    expect([bar.max, bar.value]).toEqual([10, 7]);
+    const bar = container.querySelector('.bar')!;
+    expect(bar.getAttribute('aria-label')).toBe('Deliveries: 5 sent, 1 failed, 1 gone, 3 pending');
+    expect([...bar.querySelectorAll<HTMLElement>('.bar-part')].map((p) => [p.className, p.style.flexGrow])).toEqual([
+      ['bar-part bar-part--sent', '5'], ['bar-part bar-part--failed', '1'], ['bar-part bar-part--gone', '1'], ['bar-part bar-part--pending', '3'],
+    ]);
     expect([...container.querySelectorAll('.count')].map((c) => c.textContent)).toEqual(['5 sent', '1 failed', '1 gone', '3 pending']);
+    expect(container.querySelector('.count--failed')!.classList.contains('is-nonzero')).toBe(true);
   });
 
   it('shortens dwpush serve’s UUID ids to their first 8 digits, keeping the whole id as the tooltip', () => {
@@ -52,11 +56,12 @@ describe('broadcast progress', () => {
     expect(container.querySelector<HTMLElement>('.job-id')!.title).toBe(id);
   });
 
-  it('an empty broadcast (no subscribers) that is done shows a full bar', () => {
+  it('a broadcast that reached nobody says so, with an empty bar and no failure marked', () => {
     document.body.innerHTML = '<div id="p"></div>';
     const container = document.getElementById('p')!;
     renderProgress(container, job('done', 0, 0));
-    const bar = container.querySelector('progress')!;
-    expect(bar.value).toBe(bar.max);
+    expect(container.querySelector('.job-status')!.textContent).toBe('Notification n7: done, nobody was in its audience');
+    expect(container.querySelectorAll('.bar-part')).toHaveLength(0);
+    expect(container.querySelectorAll('.is-nonzero')).toHaveLength(0);
   });
 });
