@@ -16,6 +16,8 @@ const USAGE = `usage: dwpush send --message FILE --subscription FILE [options]
        dwpush send --message FILE --server URL [--channel NAME] [options]
 
   --message FILE          the declarative message (standard, or the 2023 explainer shape: converted)
+  --legacy FILE           a JSON object of top-level fields for service workers without the polyfill
+                          (a hybrid payload: they get these, updated workers the declarative message)
   --subscription FILE     one PushSubscription JSON: send to it directly, with the keys of --data-dir
   --server URL            a running dwpush serve: broadcast through it (needs DWP_ADMIN_TOKEN)
   --channel NAME          only the server's subscribers of this channel
@@ -32,7 +34,7 @@ const USAGE = `usage: dwpush send --message FILE --subscription FILE [options]
 export async function run(args: string[]): Promise<number> {
   try {
     const flags = readFlags(args, {
-      message: { type: 'string' }, subscription: { type: 'string' }, server: { type: 'string' }, channel: { type: 'string' },
+      message: { type: 'string' }, legacy: { type: 'string' }, subscription: { type: 'string' }, server: { type: 'string' }, channel: { type: 'string' },
       ttl: { type: 'string' }, urgency: { type: 'string' }, topic: { type: 'string' }, 'data-dir': { type: 'string' },
       subject: { type: 'string' }, 'allow-push-origin': { type: 'string', multiple: true }, 'no-wait': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -50,15 +52,17 @@ export async function run(args: string[]): Promise<number> {
       ...(flags.urgency !== undefined ? { urgency: flags.urgency as Urgency } : {}),
       ...(flags.topic !== undefined ? { topic: flags.topic } : {}),
     };
-    preparePayload(messageText); // the same check the server makes, with the findings printed here
+    const legacy = flags.legacy === undefined ? undefined : parseJson(readInput(flags.legacy, '--legacy'), '--legacy') as Record<string, unknown>;
+    preparePayload(messageText, { legacy }); // the same check the server makes, with the findings printed here
     // The text as it is: the server reads it as the check above did (a leading BOM too).
-    if (flags.server) return await broadcast(flags.server, messageText, { ...options, channel: flags.channel }, !flags['no-wait']);
+    if (flags.server) return await broadcast(flags.server, messageText, { ...options, legacy, channel: flags.channel }, !flags['no-wait']);
 
     const subscription = readSubscription(parseJson(readInput(flags.subscription!, '--subscription'), '--subscription'));
     const dataDir = dataDirFlag(flags['data-dir']);
     const keys = readVapidKeys(join(dataDir, VAPID_KEYS_FILE));
     const result = await sendNotification(subscription, messageText, {
       ...options,
+      legacy,
       vapid: { subject: flagOrEnv(flags.subject, 'DWP_VAPID_SUBJECT', DEFAULT_VAPID_SUBJECT), ...keys },
       guard: createPushOriginGuard(flags['allow-push-origin'] ?? []),
     });

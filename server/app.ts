@@ -122,14 +122,14 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/channels', admin, (c) => c.json(store.channelCounts()));
 
   app.post('/api/notifications', admin, limit(MESSAGE_BODY_LIMIT), async (c) => {
-    const body = await readBody(c, ['message', 'user', 'users', 'channel', 'channels', 'ttl', 'urgency', 'topic', 'send_at']);
+    const body = await readBody(c, ['message', 'legacy', 'user', 'users', 'channel', 'channels', 'ttl', 'urgency', 'topic', 'send_at']);
     if (body instanceof Response) return body;
     try {
       const target = readTarget(body);
       const sendAt = readSendAt(body.send_at);
       const options = { ttl: body.ttl ?? DEFAULT_TTL, urgency: body.urgency, topic: body.topic } as PushRequestOptions & { ttl: number };
       checkPushRequestOptions(options);
-      const bytes = preparePayload(body.message);
+      const bytes = preparePayload(body.message, { legacy: body.legacy });
       const id = store.createBroadcast(bytes, { ...options, target, sendAt });
       engine.enqueue(id);
       return c.json({ id }, 202);

@@ -11,6 +11,8 @@ export interface RequestOptions extends PushRequestOptions {
   guard?: PushOriginGuard;
   /** Resolves relative URLs in the message. */
   baseURL?: string;
+  /** Top-level members for service workers without the polyfill: sends a hybrid payload (spec-notes.md#hybrid-payloads). */
+  legacy?: Record<string, unknown>;
 }
 
 export interface SendOptions extends RequestOptions {
@@ -39,7 +41,7 @@ let sharedAgents: PushAgents | undefined;
  * `invalid-option`, `push-origin-not-allowed`).
  */
 export function buildNotificationRequest(subscription: PushSubscriptionJSON, message: unknown, options: RequestOptions): PushRequest {
-  const bytes = preparePayload(message, options.baseURL === undefined ? {} : { baseURL: options.baseURL });
+  const bytes = preparePayload(message, { baseURL: options.baseURL, legacy: options.legacy });
   const url = (options.guard ?? createPushOriginGuard())(subscription?.endpoint);
   const authorize = typeof options.vapid === 'function' ? options.vapid : createVapidAuthorizer(options.vapid);
   return buildPushRequest(subscription, bytes, authorize(url.origin), options);

@@ -27,8 +27,24 @@ function didYouMean(name: string, known: readonly string[], aliases: Aliases = {
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   // Case, `_` and `-` never count; then one edit for short names, two for long ones.
-  return best !== undefined && bestDistance <= (wanted.length >= 7 ? 2 : wanted.length >= 4 ? 1 : 0) ? best : undefined;
+  if (best !== undefined && bestDistance <= (wanted.length >= 7 ? 2 : wanted.length >= 4 ? 1 : 0)) return best;
+  return known.find((candidate) => isSkeletonOf(wanted, normalize(candidate)));
 }
+
+/**
+ * The near miss an edit distance cannot see in names under four letters, where one edit is a third
+ * of the name: the name written without its vowels (`bdy`, `icn`, `lng`), or that plus a plural `s`
+ * (`tgs`). The first letter always stays, and a name under three letters never counts, so `id`,
+ * `ts` or `url` (an app's own members) stay silent (spec-notes.md#did-you-mean).
+ */
+function isSkeletonOf(name: string, candidate: string): boolean {
+  if (name.length < 3 || NOT_TYPOS.includes(name)) return false;
+  const skeleton = candidate[0] + candidate.slice(1).replace(/[aeiou]/g, '');
+  return skeleton.length < candidate.length && (name === skeleton || name === `${skeleton}s`);
+}
+
+/** Abbreviations that mean something of their own (a push message's time to live), not a typo of `title`. */
+const NOT_TYPOS: readonly string[] = ['ttl'];
 
 /** Misspellings too far for the edit distance but plainly meant (an English noun for the verb). */
 const TYPOS: Readonly<Record<string, string>> = { navigation: 'navigate', navigateurl: 'navigate', vibration: 'vibrate' };
@@ -54,7 +70,8 @@ function editDistance(a: string, b: string): number {
 /**
  * Reports `unknown-member` for each member of `map` that is not in `known` but close to a name
  * that is. An alias (an old or foreign name such as `url`) is not reported when the member it
- * suggests is already there: then it is likelier the app's own field than a mistake.
+ * suggests is already there: then it is likelier the app's own field than a mistake. Returns the
+ * unknown members it left silent (the app's own).
  */
 export function reportUnknownMembers(
   map: Record<string, unknown>,
@@ -63,12 +80,15 @@ export function reportUnknownMembers(
   aliases: Aliases,
   isPresent: (suggestion: string) => boolean,
   reporter: LintReporter,
-): void {
+): string[] {
+  const silent: string[] = [];
   for (const member of Object.keys(map)) {
+    if (known.includes(member)) continue;
     const suggestion = didYouMean(member, known, aliases);
     const isAlias = Object.prototype.hasOwnProperty.call(aliases, member);
     if (suggestion !== undefined && !(isAlias && isPresent(suggestion))) {
       reporter.report('unknown-member', pointer(path, member), WARNING, { member, suggestion });
-    }
+    } else silent.push(member);
   }
+  return silent;
 }

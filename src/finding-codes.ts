@@ -76,6 +76,7 @@ export interface FindingParams {
   'action-skipped': { missing: string[] };
   'actions-over-limit': { count: number; limit: number };
   'unknown-member': { member: string; suggestion: string };
+  'legacy-fields': { members: string[] };
   'url-relative': { value: unknown; resolved?: string };
   'url-script': { value: string; scheme: string };
   'url-not-http': { value: string; scheme: string };
@@ -344,6 +345,15 @@ export const FINDING_CODES: { readonly [C in FindingCode]: FindingCodeEntry<C> }
     describe: (p, path) => ({
       message: `${member(path)} is not a member this format defines; did you mean \`${String(p.suggestion)}\`?`,
       hint: 'Browsers ignore members they do not know, so this one has no effect.',
+    }),
+  },
+  'legacy-fields': {
+    spec: ['info'], portable: ['info'],
+    example: '`{"web_push": 8030, "notification": {...}, "title": "Hi", "url": "https://…"}`',
+    fix: 'Nothing while old service workers still read them; drop them once every worker has the polyfill.',
+    describe: (p) => ({
+      message: `a hybrid payload: top-level ${p.members.map((m) => `\`${m}\``).join(', ')} ${p.members.length === 1 ? 'is' : 'are'} not part of the declarative message`,
+      hint: 'Browsers and the polyfill ignore them; they are there for service workers not yet updated to the polyfill. Stop sending them once every worker has updated.',
     }),
   },
   'url-relative': {

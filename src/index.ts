@@ -13,3 +13,4 @@ export { explainerToStandard } from './explainer-to-standard.js';
 export { lintPayload, lintValue, DEFAULT_LINT_BASE_URL, type LintAs, type LintOptions, type LintProfile, type LintResult } from './lint-message.js';
 export { describeFinding, type FindingDescription } from './describe-finding.js';
 export { toPortableMessage, type PortableOptions } from './to-portable-message.js';
+export { hybridPayload, legacyFieldsProblem } from './hybrid-payload.js';

@@ -37,8 +37,11 @@ export function lintStandard(message: unknown, reporter: LintReporter, options: 
 
   const notification = get(message, 'notification');
   const inNotification = (name: string) => isMap(notification) && has(notification, name);
-  reportUnknownMembers(message, '', STANDARD_TOP_LEVEL_NAMES, TOP_LEVEL_ALIASES, (suggestion) =>
+  const legacy = reportUnknownMembers(message, '', STANDARD_TOP_LEVEL_NAMES, TOP_LEVEL_ALIASES, (suggestion) =>
     suggestion.startsWith('notification.') ? inNotification(suggestion.slice('notification.'.length)) : has(message, suggestion), reporter);
+  // A hybrid payload: the standard ignores other top-level members, so they can carry what a
+  // service worker without the polyfill reads (spec-notes.md#hybrid-payloads).
+  if (legacy.length > 0 && has(message, 'web_push') && isMap(notification)) reporter.report('legacy-fields', '', ['info', 'info'], { members: legacy });
   const mutable = get(message, 'mutable');
   if (mutable !== undefined && !isBoolean(mutable)) {
     reporter.report('member-wrong-type', '/mutable', ['warning', 'error'], { member: 'mutable', expected: 'boolean', type: jsonType(mutable) });

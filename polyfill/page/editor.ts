@@ -4,3 +4,5 @@
  */
 export { locatePointer, type TextPosition } from './locate-pointer.js';
 export { parsePushPayload } from '../../src/parse-push-payload.js';
+export { toPortableMessage } from '../../src/to-portable-message.js';
+export { hybridPayload, legacyFieldsProblem } from '../../src/hybrid-payload.js';

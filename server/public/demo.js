@@ -1,7 +1,7 @@
 // The demo page: wires the page helper (/dwp-page.js) and the panels together. Everything that can be
 // tested without a browser lives in the imported modules.
 import { callServer, currentSubscription, serverURL, subscribe, unsubscribe } from '/dwp-page.js';
-import { locatePointer, parsePushPayload } from '/dwp-editor.js';
+import * as core from '/dwp-editor.js';
 import { curlCommand } from './curl-command.js';
 import { el } from './dom.js';
 import { replaceEditorText } from './editor-text.js';
@@ -9,6 +9,7 @@ import { EXAMPLES, exampleMessage } from './examples.js';
 import { formatJson } from './format-json.js';
 import { lineGutter } from './line-gutter.js';
 import { liveLint, moveCaret, renderFindings, renderLintUnavailable } from './lint-panel.js';
+import { renderOldWorkerView } from './old-worker-view.js';
 import { renderPreview } from './preview.js';
 import { renderProgress, watchBroadcast } from './progress.js';
 
@@ -98,15 +99,21 @@ const editor = $('editor');
 editor.value = exampleMessage('standard', location.origin);
 const readOptions = { baseURL: new URL(SCOPE, location.href).href, maxActions: globalThis.Notification?.maxActions };
 const gutter = lineGutter(editor, $('gutter'));
-const preview = () => renderPreview($('preview'), parsePushPayload(editor.value, readOptions));
+let legacy; // the hybrid payload's legacy fields: undefined (none), null (not sendable) or an object
+const oldWorker = () => { legacy = renderOldWorkerView($('old-worker'), { messageText: editor.value, legacyText: $('legacy').value, core }); };
+const preview = () => {
+  renderPreview($('preview'), core.parsePushPayload(editor.value, readOptions));
+  oldWorker();
+};
 editor.addEventListener('input', preview);
+$('legacy').addEventListener('input', oldWorker);
 preview();
 
 const lint = liveLint({
   editor,
   lint: (text) => api('/api/lint', { body: { message: text, profile: $('profile').value, baseURL: readOptions.baseURL } }),
   onResult: (text, result) =>
-    gutter.mark(renderFindings($('findings'), $('lint-summary'), { text, result, locate: locatePointer, onSelect: (position) => moveCaret(editor, position) })),
+    gutter.mark(renderFindings($('findings'), $('lint-summary'), { text, result, locate: core.locatePointer, onSelect: (position) => moveCaret(editor, position) })),
   onError: (error) => {
     gutter.mark([]);
     renderLintUnavailable($('findings'), $('lint-summary'), error.code === 'server-unreachable' ? 'Lint needs the server, which is unreachable.' : error.message);
@@ -137,8 +144,8 @@ const token = $('admin-token');
 token.value = sessionStorage.getItem('dwp-admin-token') ?? '';
 token.addEventListener('input', () => sessionStorage.setItem('dwp-admin-token', token.value));
 
-/** The body of POST /api/notifications: the editor's text and the target, `{user}`, `{channel}` or `{}` (everyone). */
-const notificationRequest = (target) => ({ message: editor.value, ...target });
+/** The body of POST /api/notifications: the editor's text, the target (`{user}`, `{channel}` or `{}`: everyone) and the legacy fields. */
+const notificationRequest = (target) => ({ message: editor.value, ...target, ...(legacy ? { legacy } : {}) });
 const broadcastTarget = () => {
   const channel = $('broadcast-channel').value.trim();
   return channel ? { channel } : {};
@@ -146,6 +153,10 @@ const broadcastTarget = () => {
 
 async function send(form, target) {
   const button = form.querySelector('button');
+  if (legacy === null) {
+    showStatus('send-status', 'Fix the legacy fields first (see “Legacy fields” above).', 'error');
+    return;
+  }
   button.disabled = true;
   $('progress').replaceChildren();
   showStatus('send-status', target.user ? 'Sending to this browser’s user…' : target.channel ? `Sending to channel “${target.channel}”…` : 'Broadcasting to every subscriber…');

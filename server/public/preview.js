@@ -13,7 +13,7 @@ export function renderPreview(container, result) {
         el('strong', {}, 'Not a declarative message. '),
         'Browsers hand it to the service worker’s push handler (this demo’s sw.js shows it as plain text); dwpush serve refuses to send it.',
       ]),
-      el('p', { className: 'preview-facts' }, `Why: ${result.findings.map((f) => `${f.code}${f.path ? ` at ${f.path}` : ''}`).join(', ')}`),
+      el('p', { className: 'preview-facts' }, `Why: ${result.findings.map(asLinted).map((f) => `${f.code}${f.path ? ` at ${f.path}` : ''}`).join(', ')}`),
     );
     return;
   }
@@ -43,6 +43,15 @@ export function renderPreview(container, result) {
     result.message.app_badge !== null ? `app badge ${result.message.app_badge}` : null,
   ].filter(Boolean);
   container.replaceChildren(card, clicks, el('p', { className: 'preview-facts' }, facts.join(' · ')));
+}
+
+/**
+ * The parser knows one format and says `web-push-missing`; the linter, which looks for either
+ * format's marker, calls a payload with neither `not-declarative`. The page shows lint's code, so a
+ * legacy payload gets one name on it (spec-notes.md#format-detection).
+ */
+function asLinted(f) {
+  return f.code === 'web-push-missing' ? { code: 'not-declarative', path: '' } : f;
 }
 
 function icon(url, title) {

@@ -186,6 +186,21 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
     expect(shown).toEqual([[message.notification.title, message.notification.body]]);
   });
 
+  it('legacy fields show what an old worker would receive, and send to me delivers that hybrid payload', async () => {
+    await subscribeButton().click();
+    await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed/);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    const legacy = { title: 'Example Shop', body: 'Your order has shipped', url: `${server.url}/orders/4417` };
+    await page.locator('#hybrid summary').click();
+    await page.getByLabel(/Top-level fields an old worker reads/).fill(JSON.stringify(legacy));
+    const shown = (await text('#old-worker'))!;
+    const editor = JSON.parse(await page.locator('#editor').inputValue()) as Record<string, unknown>;
+    expect(JSON.parse(shown.slice(0, shown.indexOf('\n\n')))).toEqual({ ...editor, ...legacy });
+    await page.getByRole('button', { name: 'Send to me' }).click();
+    await expect.poll(() => text('.job-status'), { timeout: 10_000 }).toMatch(/: done, 1 of 1 handled$/);
+    expect(push.received(mine.id).map((r) => JSON.parse(r.payload!) as unknown)).toEqual([{ ...editor, ...legacy }]);
+  });
+
   it('broadcast without a channel reaches every subscriber, whatever channels they joined', async () => {
     const other = await otherSubscriber(['news']);
     await subscribeButton().click();

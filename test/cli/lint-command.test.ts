@@ -167,6 +167,9 @@ describe('dwpush lint: hostile input gets a finding, never a stack trace', () =>
     const payload = '{"__proto__":{"web_push":1},"web_push":8030,"notification":{"__proto__":{"title":5},"title":"t","navigate":"https://example.com/","dir":"up"}}';
     const { status, result } = lintOne('proto.json', payload);
     expect(status).toBe(1);
-    expect(result.findings).toEqual([expect.objectContaining({ code: 'dir-invalid', path: '/notification/dir', line: 1, column: 131 })]);
+    expect(result.findings).toEqual([
+      expect.objectContaining({ code: 'legacy-fields', path: '', severity: 'info' }),
+      expect.objectContaining({ code: 'dir-invalid', path: '/notification/dir', line: 1, column: 131 }),
+    ]);
   });
 });

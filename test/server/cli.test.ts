@@ -67,9 +67,12 @@ describe('dwpush keys, dwpush send', () => {
       for (const { subscription } of subs) {
         await fetch(`${server.url}/api/subscriptions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ subscription }) });
       }
-      const result = await dwpush(['send', '--message', join(dir, 'message.json'), '--server', server.url], { DWP_ADMIN_TOKEN: ADMIN_TOKEN });
+      writeFileSync(join(dir, 'legacy.json'), JSON.stringify({ title: 'Old shape', url: 'https://mail.example/12' }));
+      const result = await dwpush(['send', '--message', join(dir, 'message.json'), '--legacy', join(dir, 'legacy.json'), '--server', server.url], { DWP_ADMIN_TOKEN: ADMIN_TOKEN });
       expect(result.stdout).toMatch(/done: 1 sent, 0 failed, 1 gone .*of 2/);
       expect(result.code).toBe(0);
+      // --legacy travels to the server: the subscriber gets the hybrid payload.
+      expect(JSON.parse(mock.received(subs[0]!.id)[0]!.payload!)).toEqual({ ...validMessage('From the CLI'), title: 'Old shape', url: 'https://mail.example/12' });
       const denied = await dwpush(['send', '--message', join(dir, 'message.json'), '--server', server.url], { DWP_ADMIN_TOKEN: 'wrong-token-wrong-token' });
       expect(denied.code).toBe(1);
       expect(denied.stderr).toContain('unauthorized');

@@ -11,7 +11,7 @@ const ALL_CODES = Object.keys({
   'notification-not-an-object': 0, 'title-missing': 0, 'title-not-a-string': 0, 'title-empty': 0, 'navigate-missing': 0,
   'navigate-not-a-string': 0, 'url-unparsable': 0, 'silent-with-vibrate': 0, 'renotify-without-tag': 0,
   'member-wrong-type': 0, 'dir-invalid': 0, 'actions-not-a-list': 0, 'action-not-an-object': 0, 'action-skipped': 0,
-  'actions-over-limit': 0, 'unknown-member': 0, 'url-relative': 0, 'url-script': 0, 'url-not-http': 0,
+  'actions-over-limit': 0, 'unknown-member': 0, 'legacy-fields': 0, 'url-relative': 0, 'url-script': 0, 'url-not-http': 0,
   'mutable-location': 0, 'app-badge-not-standard': 0, 'app-badge-invalid': 0, 'app-badge-string': 0,
   'app-badge-over-int32': 0, 'app-badge-location': 0, 'actions-not-shown-by-safari': 0, 'options-not-an-object': 0,
   'default-action-url-missing': 0, 'default-action-url-invalid': 0, 'action-url-missing': 0, 'explainer-format': 0,
@@ -21,6 +21,7 @@ const ALL_CODES = Object.keys({
 const PARAMS = {
   value: 'v', type: 'number', missing: ['navigate'], count: 3, limit: 2, bytes: 5000, depth: 129, detail: 'Unexpected end',
   member: 'body', expected: 'string', suggestion: 'navigate', scheme: 'mailto', resolved: 'https://example.com/v',
+  members: ['title', 'body'],
 };
 
 describe('describeFinding', () => {

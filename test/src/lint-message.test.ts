@@ -46,6 +46,7 @@ const CODE_CASES: Array<{ code: FindingCode; payload: unknown; options?: LintOpt
   { code: 'action-skipped', payload: standard({ actions: [{ action: 'a', title: 'A' }] }), spec: 'warning', portable: 'warning' },
   { code: 'actions-over-limit', payload: standard({ actions: [1, 2, 3].map((n) => ({ action: `a${n}`, title: 'A', navigate: 'https://example.com/' })) }), options: { maxActions: 2 }, spec: 'info', portable: 'warning' },
   { code: 'unknown-member', payload: standard({ require_interaction: true }), spec: 'warning', portable: 'warning' },
+  { code: 'legacy-fields', payload: standard({}, { title: 'Hi', body: 'old', url: 'https://example.com/' }), spec: 'info', portable: 'info' },
   { code: 'url-relative', path: '/notification/navigate', payload: standard({ navigate: '/inbox' }), spec: null, portable: 'error' },
   { code: 'url-relative', path: '/notification/image', payload: standard({ image: 'hero.png' }), spec: null, portable: 'warning' },
   { code: 'url-script', payload: standard({ navigate: 'javascript:alert(1)' }), spec: null, portable: 'error' },
@@ -191,6 +192,39 @@ describe('did you mean', () => {
     expect(suggestions(payload)).toEqual([]);
   });
 
+  it('catches typos in names under four letters: vowels left out, or a plural', () => {
+    const payload = standard({ bdy: 'x', icn: 'https://example.com/i.png', tgs: 't', lng: 'en', img: 'https://example.com/h.png' });
+    expect(suggestions(payload)).toEqual([
+      ['/notification/bdy', 'body'],
+      ['/notification/icn', 'icon'],
+      ['/notification/tgs', 'tag'],
+      ['/notification/lng', 'lang'],
+      ['/notification/img', 'image'],
+    ]);
+  });
+
+  it('raises no false alarm on the standard\'s own short members or an app\'s short names', () => {
+    const own = standard({ dir: 'ltr', tag: 't', lang: 'en', body: 'b', icon: 'https://example.com/i.png', data: {} });
+    expect(lint(own).findings).toEqual([]);
+    const app = standard({ id: 7, ids: [7], ts: 1, uid: 'u', key: 'k', ref: 'r', src: 's', msg: 'm', sub: 's', ttl: 60, cta: 'c', utm: 'u', pos: 1, bg: 'b' });
+    expect(suggestions(app)).toEqual([]);
+    expect(suggestions(standard({ actions: [{ action: 'a', title: 'A', navigate: 'https://example.com/', id: 1, ttl: 2 }] }))).toEqual([]);
+  });
+
+  it('reports a hybrid payload\'s top-level legacy fields once, as info, and not as unknown members', () => {
+    const hybrid = standard({}, { title: 'Example Shop', body: 'Your order shipped', url: 'https://example.com/orders/1', icon: '/i.png', data: {} });
+    const { valid, findings } = lint(hybrid);
+    expect(valid).toBe(true);
+    expect(findings.map((f) => [f.code, f.severity, f.path, f.params.members])).toEqual([
+      ['legacy-fields', 'info', '', ['title', 'body', 'url', 'icon', 'data']],
+    ]);
+    // A typo of a top-level member is still a typo, not a legacy field.
+    expect(lint(standard({}, { mutabel: true, body: 'old' })).findings.map((f) => [f.code, f.params.members ?? f.params.suggestion])).toEqual([
+      ['legacy-fields', ['body']],
+      ['unknown-member', 'mutable'],
+    ]);
+  });
+
   it('uses the explainer\'s names for an explainer message', () => {
     const payload = explainer({ navigate: 'x', options: { bdoy: 'x', actions: [{ action: 'a', title: 'A', url: 'https://example.com/', navigate: 'y' }] } });
     expect(suggestions(payload)).toEqual([['/options/bdoy', 'body']]);
@@ -208,7 +242,8 @@ describe('findings', () => {
 
   it('treat a __proto__ key as an ordinary member', () => {
     const result = lintPayload('{"__proto__":{"web_push":1},"web_push":8030,"notification":{"__proto__":null,"title":"t","navigate":"https://example.com/"}}');
-    expect(result).toEqual({ format: 'standard', valid: true, findings: [] });
+    // Only the top-level one is more than the standard defines there: an ordinary legacy field.
+    expect(result).toEqual({ format: 'standard', valid: true, findings: [{ code: 'legacy-fields', severity: 'info', path: '', params: { members: ['__proto__'] } }] });
   });
 });
 
