@@ -3,7 +3,8 @@ import { BroadcastRun } from './broadcast-run.js';
 import type { BuildContext } from './request-builder.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import type { DeliveryMetrics } from './metrics.js';
-import { FINAL_STATUSES, type Broadcast, type SqliteStore } from './store/sqlite-store.js';
+import { FINAL_STATUSES } from './broadcast-status.js';
+import type { Broadcast, SqliteStore } from './store/sqlite-store.js';
 
 export interface BroadcastEngineOptions extends DeliveryDeps {
   store: SqliteStore;

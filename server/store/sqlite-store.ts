@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { PushRequestOptions, PushSubscriptionJSON } from '../push-request.js';
+export type { BroadcastStatus } from '../broadcast-status.js';
+import { FINAL_STATUSES, type BroadcastStatus } from '../broadcast-status.js';
 import { INDEXES, SCHEMA } from './schema.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
-/**
- * `scheduled` until its `send_at`; `queued`, `running`; then final: `done`, `failed`, `cancelled`
- * (`DELETE /api/notifications/:id`) or `expired` (its TTL ran out before every delivery was made).
- */
-export type BroadcastStatus = 'scheduled' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired';
-export const FINAL_STATUSES: readonly BroadcastStatus[] = ['done', 'failed', 'cancelled', 'expired'];
 /**
  * A delivery's state: `pending` until final; then `sent` (2xx), `failed`, `gone` (404/410, or
  * unsubscribed meanwhile) or `unsent` (its broadcast was cancelled or expired first).

@@ -112,8 +112,9 @@ describe('installed into an empty project', () => {
         'readDeclarativePushMessage', 'readExplainerMessage', 'toPortableMessage',
       ],
       [`${NAME}/server`]: [
-        'PushError', 'buildNotificationRequest', 'createPushAgents', 'createPushOriginGuard', 'createRequestBuilder', 'createVapidAuthorizer',
-        'destroyPushAgents', 'generateVapidKeys', 'isPushError', 'preparePayload', 'sendNotification', 'sendToMany', 'startServer',
+        'DEFAULT_GRANT_TTL', 'MAX_GRANT_TTL', 'PushError', 'buildNotificationRequest', 'createPushAgents', 'createPushOriginGuard', 'createRequestBuilder', 'createVapidAuthorizer',
+        'destroyPushAgents', 'generateVapidKeys', 'isPushError', 'mintGrant', 'preparePayload', 'readGrantSecret', 'sendNotification', 'sendToMany', 'startServer',
+        'verifyGrant',
       ],
       [`${NAME}/polyfill`]: ['installDeclarativePush'],
       [`${NAME}/page`]: ['PageError', 'callServer', 'currentSubscription', 'hasNativePush', 'serverURL', 'subscribe', 'unsubscribe'],
