@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_CONCURRENCY } from '../server/origin-lanes.js';
 import { startServer } from '../server/start-server.js';
 import { isChannelName } from '../server/subscription-input.js';
 import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure, UsageError } from './command-flags.js';
@@ -16,7 +17,7 @@ generated on first start, the demo page at /.
   --subject URL             DWP_VAPID_SUBJECT        VAPID contact, mailto: or https: (default mailto:webpush@localhost)
   --allow-push-origin O     DWP_ALLOW_PUSH_ORIGIN    also accept endpoints on this exact origin (repeatable;
                                                      the variable takes a comma-separated list); http: only on loopback
-  --concurrency N           DWP_CONCURRENCY          requests in flight per push service (default 64)
+  --concurrency N           DWP_CONCURRENCY          most requests in flight per push service (default 256)
   --max-attempts N          DWP_MAX_ATTEMPTS         attempts per delivery before it counts as failed (default 5)
   --timeout-ms N            DWP_TIMEOUT_MS           push service answer timeout (default 30000)
   --workers N               DWP_WORKERS              encryption worker threads (default: cores - 1, at most 4)
@@ -58,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
       dataDir,
       subject,
       allowPushOrigins: origins,
-      concurrency: readInteger(flagOrEnv(flags.concurrency, 'DWP_CONCURRENCY', '64'), '--concurrency', 1, 1024)!,
+      concurrency: readInteger(flagOrEnv(flags.concurrency, 'DWP_CONCURRENCY', String(DEFAULT_CONCURRENCY)), '--concurrency', 1, 1024)!,
       maxAttempts: readInteger(flagOrEnv(flags['max-attempts'], 'DWP_MAX_ATTEMPTS', '5'), '--max-attempts', 1, 100)!,
       timeoutMs: readInteger(flagOrEnv(flags['timeout-ms'], 'DWP_TIMEOUT_MS', '30000'), '--timeout-ms', 100, 600_000)!,
       workers: readInteger(flagOrEnv(flags.workers, 'DWP_WORKERS', String(defaultWorkers())), '--workers', 0, 16)!,

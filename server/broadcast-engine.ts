@@ -86,6 +86,7 @@ export class BroadcastEngine {
   /** Stops taking work, lets requests in flight finish and records them; the rest resumes at the next start. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const run of this.runs.values()) run.halt();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     await this.running;

@@ -1,11 +1,10 @@
-import { attemptDelivery, type Attempt } from './attempt-delivery.js';
+import { deliveryWork, type Attempt } from './attempt-delivery.js';
 import type { BroadcastEngineOptions } from './broadcast-engine.js';
-import { OriginLanes } from './origin-lanes.js';
+import { DEFAULT_CONCURRENCY, laneCapacity, OriginLanes } from './origin-lanes.js';
+import type { PushRequest } from './push-request.js';
 import type { BuildContext } from './request-builder.js';
 import { isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.js';
-import type { BroadcastProblem, DeliveryOutcome, PendingDelivery, UnsubscribedDelivery } from './store/sqlite-store.js';
-
-type Item = PendingDelivery | UnsubscribedDelivery;
+import type { BroadcastProblem, DeliveryOutcome, PendingDelivery } from './store/sqlite-store.js';
 
 const PAGE_SIZE = 512;
 /** Outcomes are committed in batches of this many, or this soon after the answer (spec-notes.md#push-server, crash safety). */
@@ -14,13 +13,14 @@ const FLUSH_AFTER_MS = 5;
 
 /** One broadcast's fan-out: paging, lanes, outcome batching and the VAPID 403 watch. */
 export class BroadcastRun {
-  private readonly lanes: OriginLanes<Item>;
+  private readonly lanes: OriginLanes<PendingDelivery, PushRequest>;
+  /** Deliveries queued, in flight, or answered but not yet committed. */
   private readonly inFlight = new Set<number>();
   private outcomes: DeliveryOutcome[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly answers = new Map<string, { total: number; forbidden: number }>();
   private readonly problems = new Map<string, BroadcastProblem>();
-  /** Cancelled or expired: nothing queued here leaves any more. */
+  /** Cancelled or expired (or the engine stops): nothing queued here leaves any more. */
   halted = false;
 
   constructor(
@@ -31,42 +31,73 @@ export class BroadcastRun {
     private readonly log: (line: string) => void,
     private readonly stopped: () => boolean,
   ) {
-    const concurrency = options.concurrency ?? 64;
-    this.lanes = new OriginLanes((item) => this.deliver(item), concurrency, Math.max(PAGE_SIZE * 2, concurrency * 4));
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.lanes = new OriginLanes(deliveryWork(this.context, this.options, (item, attempt) => this.answered(item, attempt)),
+      { ceiling: concurrency, capacity: laneCapacity(concurrency) });
   }
 
-  /** Sends every delivery due now, then waits for all answers and records them. */
+  /**
+   * Sends every delivery due now, then waits for all answers and records them. When an origin's
+   * queue is full, the scan waits for it only while that push service answers; one that does not
+   * (hanging) is skipped and the scan goes on, so deliveries to other push services are not held
+   * behind it. Skipped deliveries are picked up by another scan once their origin has room.
+   */
   async pass(): Promise<void> {
-    let cursor = 0;
-    for (;;) {
-      const page = this.options.store.pendingDeliveries(this.id, Date.now(), cursor, PAGE_SIZE);
-      if (page.length === 0 || this.stopped() || this.halted) break;
-      for (const item of page) {
-        if (this.stopped() || this.halted) break;
-        cursor = item.id;
-        if (this.inFlight.has(item.id)) continue;
-        this.inFlight.add(item.id);
-        await this.lanes.push(item.endpoint === null ? '' : item.origin, item);
-      }
+    for (let from = 0; from >= 0 && !this.ended();) {
+      const skipped = await this.scan(from);
+      from = skipped.from;
+      if (from >= 0) await Promise.race([...skipped.origins].map((origin) => this.lanes.room(origin)));
     }
     await this.lanes.drain();
     this.flush();
   }
 
-  /** Drops what is queued; what is in flight finishes and is recorded. */
+  /** Stops starting requests; those in flight finish and are recorded (the rest stays due in the store). */
   halt(): void {
     this.halted = true;
+    this.lanes.stop();
   }
 
-  private async deliver(item: Item): Promise<void> {
-    if (this.halted) {
-      this.inFlight.delete(item.id);
-      return;
+  private ended(): boolean {
+    return this.halted || this.stopped();
+  }
+
+  /** One scan from `from`: where the first skipped delivery was (-1 if none) and the origins skipped. */
+  private async scan(from: number): Promise<{ from: number; origins: Set<string> }> {
+    const origins = new Set<string>();
+    let firstSkipped = -1;
+    let cursor = from;
+    for (;;) {
+      const page = this.options.store.pendingDeliveries(this.id, Date.now(), cursor, PAGE_SIZE);
+      if (page.length === 0) break;
+      for (const item of page) {
+        if (this.ended()) return { from: -1, origins };
+        const previous = cursor;
+        cursor = item.id;
+        if (this.inFlight.has(item.id)) continue;
+        if (item.endpoint === null) {
+          this.inFlight.add(item.id);
+          this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null, lastError: null });
+          continue;
+        }
+        if (!origins.has(item.origin)) {
+          this.inFlight.add(item.id);
+          let queued = this.lanes.offer(item.origin, item);
+          while (!queued && this.lanes.flowing(item.origin) && !this.ended()) {
+            await this.lanes.room(item.origin);
+            queued = this.lanes.offer(item.origin, item);
+          }
+          if (queued) continue;
+          this.inFlight.delete(item.id);
+          origins.add(item.origin);
+        }
+        if (firstSkipped < 0) firstSkipped = previous;
+      }
     }
-    if (item.endpoint === null) {
-      return this.record({ subscriptionId: item.id, state: 'gone', attempts: item.attempts, nextAttemptAt: 0, lastStatus: null, lastError: null });
-    }
-    const attempt = await attemptDelivery(item, this.context, this.options);
+    return { from: firstSkipped, origins };
+  }
+
+  private answered(item: PendingDelivery, attempt: Attempt): void {
     if (attempt.status === null && attempt.code === 'internal-error') {
       this.log(`broadcast ${this.id}: BUG while delivering to subscription ${item.id}: ${attempt.message} (recorded as failed, not retried)`);
     }
@@ -107,7 +138,6 @@ export class BroadcastRun {
 
   private record(outcome: DeliveryOutcome): void {
     this.outcomes.push(outcome);
-    this.inFlight.delete(outcome.subscriptionId);
     if (this.outcomes.length >= FLUSH_EVERY) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS);
   }
@@ -117,6 +147,8 @@ export class BroadcastRun {
     this.flushTimer = null;
     const { store } = this.options;
     if (this.outcomes.length > 0) store.recordOutcomes(this.id, this.outcomes);
+    // Until its outcome is committed a delivery still reads as due: a rescan must not send it again.
+    for (const outcome of this.outcomes) this.inFlight.delete(outcome.subscriptionId);
     this.outcomes = [];
     if (this.problems.size > 0) store.setBroadcastProblems(this.id, [...this.problems.values()]);
   }

@@ -11,7 +11,7 @@ export { sendToMany, type SendToManyOptions } from './send-to-many.js';
 export type { Attempt, DeliveryDeps } from './attempt-delivery.js';
 export { preparePayload } from './prepare-payload.js';
 export { createRequestBuilder, type BuildContext, type RequestBuilder } from './request-builder.js';
-export { createPushAgents, destroyPushAgents, type AgentOptions, type PushAgents } from './post-push-request.js';
+export { createPushConnections, type PushConnectionOptions, type PushConnections } from './push-connections.js';
 export { createVapidAuthorizer, type VapidAuthorizer, type VapidDetails } from './vapid-authorization.js';
 export { generateVapidKeys, type VapidKeys } from './vapid-keys.js';
 export { createPushOriginGuard, type PushOriginGuard } from './push-origin-guard.js';

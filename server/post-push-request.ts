@@ -12,43 +12,14 @@ export interface PushResponse {
   text: string;
 }
 
-export interface PushAgents {
-  http: http.Agent;
-  https: https.Agent;
-}
+/** How much of a push service's answer is kept for error reports. */
+export const MAX_ANSWER_BYTES = 1024;
 
-export interface AgentOptions {
-  /** Connections kept per push-service origin. */
-  maxSockets?: number;
-  /** Extra trust anchors (a test push service's self-signed certificate). */
-  ca?: string | Buffer;
-}
-
-/** Keep-alive agents: one TLS handshake per connection, not per message (web-push opens one each time). */
-export function createPushAgents({ maxSockets = 64, ca }: AgentOptions = {}): PushAgents {
-  const common = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const };
-  return { http: new http.Agent(common), https: new https.Agent({ ...common, ...(ca ? { ca } : {}) }) };
-}
-
-export function destroyPushAgents(agents: PushAgents): void {
-  agents.http.destroy();
-  agents.https.destroy();
-}
-
-const MAX_ANSWER_BYTES = 1024;
-
-/** POSTs one push request; any HTTP answer resolves, a timeout or a broken connection throws with a code. */
-export function postPushRequest(request: PushRequest, agents: PushAgents, timeoutMs = 30_000): Promise<PushResponse> {
+/** POSTs one push request over a keep-alive HTTP/1.1 agent; any HTTP answer resolves, a timeout or a broken connection throws with a code. */
+export function postOverHttp1(url: URL, request: PushRequest, agent: http.Agent, timeoutMs: number): Promise<PushResponse> {
   return new Promise((resolve, reject) => {
-    const url = new URL(request.endpoint);
-    const secure = url.protocol === 'https:';
-    const transport = secure ? https : http;
-    const req = transport.request(url, {
-      method: 'POST',
-      headers: request.headers,
-      agent: secure ? agents.https : agents.http,
-      timeout: timeoutMs,
-    }, (res) => {
+    const transport = url.protocol === 'https:' ? https : http;
+    const req = transport.request(url, { method: 'POST', headers: request.headers, agent, timeout: timeoutMs }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { if (text.length < MAX_ANSWER_BYTES) text += chunk; });

@@ -1,4 +1,4 @@
-import { postPushRequest, createPushAgents, type PushAgents } from './post-push-request.js';
+import { createPushConnections, type PushConnections } from './push-connections.js';
 import { preparePayload } from './prepare-payload.js';
 import { createPushOriginGuard, type PushOriginGuard } from './push-origin-guard.js';
 import { buildPushRequest, type PushRequest, type PushRequestOptions, type PushSubscriptionJSON } from './push-request.js';
@@ -16,8 +16,8 @@ export interface RequestOptions extends PushRequestOptions {
 }
 
 export interface SendOptions extends RequestOptions {
-  /** Keep-alive agents to share across sends; one pair per call otherwise. */
-  agents?: PushAgents;
+  /** Connections to share across sends (`createPushConnections`); a shared set otherwise. */
+  connections?: PushConnections;
   timeoutMs?: number;
 }
 
@@ -30,7 +30,7 @@ export interface SendResult {
   retryAfter: number | null;
 }
 
-let sharedAgents: PushAgents | undefined;
+let sharedConnections: PushConnections | undefined;
 
 /**
  * The RFC 8030 request that sends one declarative message to one subscription, without sending it
@@ -48,14 +48,14 @@ export function buildNotificationRequest(subscription: PushSubscriptionJSON, mes
 }
 
 /**
- * Sends one declarative message to one subscription: `buildNotificationRequest`, then one POST on a
- * keep-alive agent. Any HTTP answer resolves; thrown errors carry a `code` (those above, `timeout`,
+ * Sends one declarative message to one subscription: `buildNotificationRequest`, then one POST (HTTP/2
+ * where the push service speaks it, else keep-alive HTTP/1.1). Any HTTP answer resolves; thrown errors carry a `code` (those above, `timeout`,
  * `network-error`).
  */
 export async function sendNotification(subscription: PushSubscriptionJSON, message: unknown, options: SendOptions): Promise<SendResult> {
   const request = buildNotificationRequest(subscription, message, options);
-  const agents = options.agents ?? (sharedAgents ??= createPushAgents());
-  const response = await postPushRequest(request, agents, options.timeoutMs);
+  const connections = options.connections ?? (sharedConnections ??= createPushConnections());
+  const response = await connections.post(request, options.timeoutMs);
   return toSendResult(response.status, response.retryAfter);
 }
 

@@ -8,7 +8,7 @@ import { createApp } from './app.js';
 import { BroadcastEngine } from './broadcast-engine.js';
 import { loadOrCreateGrantSecret } from './grant-secret.js';
 import { ServerMetrics } from './metrics.js';
-import { createPushAgents, destroyPushAgents } from './post-push-request.js';
+import { createPushConnections } from './push-connections.js';
 import { PushError } from './push-error.js';
 import { createPushOriginGuard } from './push-origin-guard.js';
 import { createRequestBuilder } from './request-builder.js';
@@ -24,8 +24,10 @@ export interface ServerConfig {
   /** VAPID `sub`: `mailto:` or `https:` (RFC 8292 section 2.1). */
   subject: string;
   allowPushOrigins: string[];
-  /** Requests in flight per push-service origin. */
+  /** Requests in flight per push-service origin, at most (the adaptive limit stays under it). */
   concurrency: number;
+  /** `auto` speaks HTTP/2 to push services that offer it; `http/1.1` never does. */
+  protocol?: 'auto' | 'http/1.1';
   maxAttempts: number;
   timeoutMs: number;
   /** Worker threads that encrypt; 0 encrypts on the main thread. */
@@ -77,10 +79,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const grantSecret = loadOrCreateGrantSecret(config.dataDir, config.grantSecret);
   const store = new SqliteStore(join(config.dataDir, DATABASE_FILE));
   const metrics = new ServerMetrics({ queueDepth: () => store.queueDepth(), subscriptions: () => store.countSubscriptions() });
-  const agents = createPushAgents({ maxSockets: config.concurrency });
+  const connections = createPushConnections({ maxSockets: config.concurrency, ...(config.protocol ? { protocol: config.protocol } : {}) });
   const builder = createRequestBuilder(config.workers);
   const engine = new BroadcastEngine({
-    store, guard, agents, builder,
+    store, guard, connections, builder,
     authorize: createVapidAuthorizer({ subject: config.subject, ...keys }),
     concurrency: config.concurrency,
     timeoutMs: config.timeoutMs,
@@ -99,7 +101,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     server = await listen(app, config.port, config.host);
   } catch (error) {
     await builder.close();
-    destroyPushAgents(agents);
+    connections.close();
     store.close();
     throw error;
   }
@@ -114,7 +116,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await engine.stop();
       await builder.close();
-      destroyPushAgents(agents);
+      connections.close();
       store.close();
     },
   };

@@ -6,13 +6,14 @@ import type { Hono } from 'hono';
 import { hashAdminToken } from '../../server/admin-token.js';
 import { createApp } from '../../server/app.js';
 import { BroadcastEngine, type BroadcastEngineOptions } from '../../server/broadcast-engine.js';
-import { createPushAgents, destroyPushAgents } from '../../server/post-push-request.js';
+import { createPushConnections } from '../../server/push-connections.js';
 import { createPushOriginGuard } from '../../server/push-origin-guard.js';
 import { ServerMetrics } from '../../server/metrics.js';
 import { createRequestBuilder } from '../../server/request-builder.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 import { createVapidAuthorizer } from '../../server/vapid-authorization.js';
 import { generateVapidKeys, type VapidKeys } from '../../server/vapid-keys.js';
+import { LOOPBACK_TLS } from './loopback-tls.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const SUBJECT = 'mailto:ops@example.com';
@@ -42,11 +43,11 @@ export function startHarness(options: {
   const keys = generateVapidKeys();
   const store = new SqliteStore(join(dir, 'dwp.sqlite'));
   const guard = createPushOriginGuard(options.allowPushOrigins ?? []);
-  const agents = createPushAgents({ maxSockets: 8 });
+  const connections = createPushConnections({ maxSockets: 8, ca: LOOPBACK_TLS.cert });
   const builder = createRequestBuilder(options.workers ?? 0);
   const metrics = new ServerMetrics({ queueDepth: () => store.queueDepth(), subscriptions: () => store.countSubscriptions() });
   const engine = new BroadcastEngine({
-    store, guard, agents, builder, metrics,
+    store, guard, connections, builder, metrics,
     authorize: createVapidAuthorizer({ subject: SUBJECT, ...keys }),
     concurrency: 8, timeoutMs: 2000, retry: { baseDelayMs: 50, maxAttempts: 4 },
     ...options.engine,
@@ -67,7 +68,7 @@ export function startHarness(options: {
     async close() {
       await engine.stop();
       await builder.close();
-      destroyPushAgents(agents);
+      connections.close();
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },
