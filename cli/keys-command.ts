@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { createAdminToken } from '../server/admin-token-file.js';
+import { secureDataDir } from '../server/data-dir.js';
 import { generateVapidKeys, loadOrCreateVapidKeys } from '../server/vapid-keys.js';
 import { dataDirFlag, readFlags, reportFailure } from './command-flags.js';
 
@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     const dataDir = dataDirFlag(flags['data-dir']);
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    secureDataDir(dataDir, []);
     if (flags['new-admin-token']) {
       const { generated } = createAdminToken(dataDir);
       process.stdout.write(flags.json ? `${JSON.stringify({ adminToken: generated })}\n` : `new admin token (shown once; restart dwpush serve to use it):\n\n  ${generated}\n`);

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { LintAs, LintOptions, LintProfile } from '../src/lint-message.js';
 import { DEFAULT_LINT_BASE_URL } from '../src/lint-message.js';
 import { UsageError } from './command-flags.js';
 import { lintFile, type FileReport } from './lint-file.js';
 import { formatJson, formatText } from './lint-report.js';
+import { DEFAULT_MAX_INPUT_BYTES, readInput } from './read-input.js';
 
 const LINT_USAGE = `usage: dwpush lint [options] FILE... | -
 
@@ -20,16 +20,21 @@ options:
                                 (default ${DEFAULT_LINT_BASE_URL})
   --max-actions N               the browser's maximum number of actions (default: no limit)
   --format text|json            output (default text); json prints one array, an object per input
+  --max-bytes N                 read at most N bytes of an input (default ${DEFAULT_MAX_INPUT_BYTES});
+                                a larger input is not linted: an I/O error, exit 2
   -h, --help                    show this help
 
+Only regular files and standard input are read: a FIFO or a device (/dev/zero) is refused, exit 2.
+
 exit status: 0 every input is valid (warnings allowed), 1 some input is not,
-             2 usage or I/O error
+             2 usage or I/O error (an input not read, over --max-bytes, not a regular file)
 `;
 
 interface LintArgs {
   help: boolean;
   format: 'text' | 'json';
   files: string[];
+  maxBytes: number;
   options: LintOptions;
 }
 
@@ -49,6 +54,7 @@ function parseLintArgs(args: string[]): LintArgs {
         'base-url': { type: 'string', default: DEFAULT_LINT_BASE_URL },
         'max-actions': { type: 'string' },
         format: { type: 'string', default: 'text' },
+        'max-bytes': { type: 'string', default: String(DEFAULT_MAX_INPUT_BYTES) },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -71,8 +77,12 @@ function parseLintArgs(args: string[]): LintArgs {
     }
     options.maxActions = max;
   }
+  const maxBytes = Number(values['max-bytes']);
+  if (!/^\d+$/.test(values['max-bytes']!) || !Number.isSafeInteger(maxBytes) || maxBytes === 0) {
+    throw new UsageError(`--max-bytes must be a whole number of bytes above 0, not '${values['max-bytes']}'`);
+  }
   if (!values.help && positionals.length === 0) throw new UsageError('no input: give one or more files, or - for standard input');
-  return { help: values.help!, format, files: positionals, options };
+  return { help: values.help!, format, files: positionals, maxBytes, options };
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -101,7 +111,7 @@ export async function run(args: string[]): Promise<number> {
   const reports: FileReport[] = [];
   let ioFailed = false;
   for (const file of lintArgs.files) {
-    const bytes = await readInput(file).catch((error: NodeJS.ErrnoException) => {
+    const bytes = await readInput(file, lintArgs.maxBytes).catch((error: NodeJS.ErrnoException) => {
       process.stderr.write(`dwpush lint: cannot read ${file}: ${describeIOError(error)}\n`);
       ioFailed = true;
       return null;
@@ -112,13 +122,6 @@ export async function run(args: string[]): Promise<number> {
   process.stdout.write(lintArgs.format === 'json' ? formatJson(reports) : formatText(reports, color));
   if (ioFailed) return 2;
   return reports.every((r) => r.valid) ? 0 : 1;
-}
-
-async function readInput(file: string): Promise<Uint8Array> {
-  if (file !== '-') return readFile(file);
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 const IO_ERRORS: Record<string, string> = {

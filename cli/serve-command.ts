@@ -1,8 +1,12 @@
 import { availableParallelism } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ADMIN_TOKEN_FILE } from '../server/admin-token-file.js';
+import { DEFAULT_CLIENT_RATE_LIMIT } from '../server/client-rate-limit.js';
 import { DEFAULT_CONCURRENCY } from '../server/origin-lanes.js';
 import { startServer } from '../server/start-server.js';
 import { isChannelName } from '../server/subscription-input.js';
+import { writeSecretFile } from '../server/vapid-keys.js';
 import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure, UsageError } from './command-flags.js';
 import { packageRoot } from './package-root.js';
 
@@ -21,13 +25,19 @@ generated on first start, the demo page at /.
   --max-attempts N          DWP_MAX_ATTEMPTS         attempts per delivery before it counts as failed (default 5)
   --timeout-ms N            DWP_TIMEOUT_MS           push service answer timeout (default 30000)
   --workers N               DWP_WORKERS              encryption worker threads (default: cores - 1, at most 4)
+  --client-rate-limit N     DWP_CLIENT_RATE_LIMIT    requests a minute per client address on the open routes
+                                                     (subscribe, unsubscribe, lint); over it 429 (default 120, 0: off)
+  --trust-proxy             DWP_TRUST_PROXY=1        behind one reverse proxy: the client is the last X-Forwarded-For address
   --public-dir DIR          DWP_PUBLIC_DIR           static files served at / (default server/public)
   --polyfill-dir DIR        DWP_POLYFILL_DIR         built polyfill scripts (default dist/polyfill)
   --public-channel NAME     DWP_PUBLIC_CHANNELS      a channel any browser may join without a grant (repeatable;
                                                      the variable takes a comma-separated list)
   --log-format F            DWP_LOG_FORMAT           text (default) or json: one JSON object a line
-                            DWP_ADMIN_TOKEN          admin token (else generated on first start, shown once)
-                            DWP_GRANT_SECRET         secret grants are signed with (else kept in the data dir)
+                            DWP_ADMIN_TOKEN          admin token, at least 16 characters, no white space (else generated on
+                                                     first start: shown once on a terminal (stderr), or written to
+                                                     DIR/admin-token.txt, mode 0600, when there is none)
+                            DWP_GRANT_SECRET         secret grants are signed with, at least 32 characters (else
+                                                     generated in the data dir, 0600)
   -h, --help                                         show this help
 `;
 
@@ -40,6 +50,7 @@ export async function run(args: string[]): Promise<number> {
       'max-attempts': { type: 'string' }, 'timeout-ms': { type: 'string' }, workers: { type: 'string' },
       'public-dir': { type: 'string' }, 'polyfill-dir': { type: 'string' }, 'public-channel': { type: 'string', multiple: true },
       'log-format': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'client-rate-limit': { type: 'string' }, 'trust-proxy': { type: 'boolean' },
     });
     if (flags.help) {
       process.stdout.write(USAGE);
@@ -63,6 +74,8 @@ export async function run(args: string[]): Promise<number> {
       maxAttempts: readInteger(flagOrEnv(flags['max-attempts'], 'DWP_MAX_ATTEMPTS', '5'), '--max-attempts', 1, 100)!,
       timeoutMs: readInteger(flagOrEnv(flags['timeout-ms'], 'DWP_TIMEOUT_MS', '30000'), '--timeout-ms', 100, 600_000)!,
       workers: readInteger(flagOrEnv(flags.workers, 'DWP_WORKERS', String(defaultWorkers())), '--workers', 0, 16)!,
+      clientRateLimit: readInteger(flagOrEnv(flags['client-rate-limit'], 'DWP_CLIENT_RATE_LIMIT', String(DEFAULT_CLIENT_RATE_LIMIT)), '--client-rate-limit', 0, 1_000_000)!,
+      trustProxy: flags['trust-proxy'] ?? process.env.DWP_TRUST_PROXY === '1',
       ...(process.env.DWP_ADMIN_TOKEN ? { adminToken: process.env.DWP_ADMIN_TOKEN } : {}),
       ...(process.env.DWP_GRANT_SECRET ? { grantSecret: process.env.DWP_GRANT_SECRET } : {}),
       publicChannels,
@@ -71,9 +84,7 @@ export async function run(args: string[]): Promise<number> {
       log,
     });
     if (subject === DEFAULT_VAPID_SUBJECT) log(`VAPID subject is the placeholder ${DEFAULT_VAPID_SUBJECT}: set --subject to a contact address before production (Apple's push service checks it)`);
-    if (server.generatedAdminToken) {
-      process.stdout.write(`\nAdmin token (shown once; only its hash is stored, in ${dataDir}):\n\n  ${server.generatedAdminToken}\n\nSend with: DWP_ADMIN_TOKEN=<token> dwpush send --server ${server.url} --message FILE\n\n`);
-    }
+    if (server.generatedAdminToken) showGeneratedToken(server.generatedAdminToken, dataDir, server.url, log);
     log(`listening on ${server.url} (data in ${dataDir})`);
   } catch (error) {
     return reportFailure('serve', error, USAGE);
@@ -101,4 +112,21 @@ function logger(format: string): (line: string) => void {
  */
 function defaultWorkers(): number {
   return Math.max(0, Math.min(4, availableParallelism() - 1));
+}
+
+/**
+ * A generated admin token goes to the person at the terminal (stderr), never to the log stream
+ * (stdout, often collected); with no terminal, to a file only the owner can read (0600), which the
+ * log names. Only the token's hash is kept otherwise (admin-token-file.ts).
+ */
+function showGeneratedToken(token: string, dataDir: string, url: string, log: (line: string) => void): void {
+  const usage = `Send with: DWP_ADMIN_TOKEN=<token> dwpush send --server ${url} --message FILE`;
+  if (process.stderr.isTTY) {
+    process.stderr.write(`\nAdmin token (shown once; only its hash is stored, in ${dataDir}):\n\n  ${token}\n\n${usage}\n\n`);
+    return;
+  }
+  const file = join(dataDir, ADMIN_TOKEN_FILE);
+  rmSync(file, { force: true });
+  writeSecretFile(file, `${token}\n`);
+  log(`generated an admin token: no terminal to show it on, so it is in ${file} (mode 0600); store it elsewhere and delete the file. ${usage}`);
 }

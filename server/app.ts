@@ -6,8 +6,10 @@ import { describeFinding } from '../src/describe-finding.js';
 import { DEFAULT_LINT_BASE_URL, lintPayload, lintValue } from '../src/lint-message.js';
 import { isAdminAuthorization } from './admin-token.js';
 import { apiError, inputError } from './api-error.js';
+import { clientRateLimit, DEFAULT_CLIENT_RATE_LIMIT, type ClientRateLimitOptions } from './client-rate-limit.js';
 import type { BroadcastEngine } from './broadcast-engine.js';
 import { broadcastView } from './broadcast-view.js';
+import { canonicalEndpoint } from './canonical-endpoint.js';
 import { mountDemoGrant } from './demo-grant.js';
 import { isUserName, mintGrant, verifyGrant } from './grant.js';
 import type { ServerMetrics } from './metrics.js';
@@ -33,17 +35,31 @@ export interface AppOptions extends StaticDirs {
   /** Channels any browser may join without a grant (`--public-channel`). */
   publicChannels?: readonly string[];
   metrics?: ServerMetrics;
+  /** The open routes' budget per client (default: 120 a minute, the socket's address). */
+  clientRateLimit?: ClientRateLimitOptions;
 }
 
 /** A subscription plus a grant (up to about 3 KB for 32 channels) fits; a message is at most 3993 bytes once serialized, plus its envelope. */
 const SUBSCRIPTION_BODY_LIMIT = 8 * 1024;
 const MESSAGE_BODY_LIMIT = 32 * 1024;
 const LIST_LIMIT = { default: 20, max: 100 };
+/**
+ * The lint route answers at most this many findings (the first, in document order) and says how
+ * many it left out: without it, 32 KB of `[1,1,...]` actions made a 4.9 MB answer.
+ */
+export const LINT_MAX_FINDINGS = 100;
+/**
+ * What bounds the lint route's CPU: the linter's work grows with the message, and a message over
+ * 3993 bytes cannot be sent anyway, so twice that (and JSON escaping) is enough to be told so.
+ */
+export const LINT_BODY_LIMIT = 8 * 1024;
 
 /** The push server's HTTP API (README.md#push-server), testable with `app.request()`. */
 export function createApp(options: AppOptions): Hono {
   const { store, engine, guard } = options;
   const app = new Hono();
+  // Routes anyone may call (browsers subscribe without credentials): one budget per client address.
+  const open = clientRateLimit(options.clientRateLimit ?? { perMinute: DEFAULT_CLIENT_RATE_LIMIT });
   const limit = (maxSize: number) => bodyLimit({
     maxSize,
     onError: (c) => apiError(c, 'body-too-large', `request bodies here are at most ${maxSize} bytes`),
@@ -59,10 +75,10 @@ export function createApp(options: AppOptions): Hono {
   const publicChannels = new Set(options.publicChannels ?? []);
   const userParam = (user: string) => isUserName(user) ? null : 'user must be 1 to 128 characters (A-Z a-z 0-9 . _ : @ + -)';
 
-  // 429s from the client rate limit, counted by route (a route pattern, never a client's path).
+  // 429s from the client rate limit, counted by the route that answered (its pattern, never a client's path).
   app.use('*', async (c, next) => {
     await next();
-    if (c.res.status === 429) options.metrics?.rateLimited(`${c.req.method} ${routePath(c, -1)}`);
+    if (c.res.status === 429) options.metrics?.rateLimited(`${c.req.method} ${routePath(c)}`);
   });
 
   app.get('/api/vapid-public-key', (c) => c.json({ publicKey: options.vapidPublicKey }));
@@ -77,7 +93,7 @@ export function createApp(options: AppOptions): Hono {
     }
   });
 
-  app.post('/api/subscriptions', limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
+  app.post('/api/subscriptions', open, limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
     const body = await readBody(c, ['subscription', 'channels', 'grant']);
     if (body instanceof Response) return body;
     try {
@@ -85,19 +101,20 @@ export function createApp(options: AppOptions): Hono {
       const requested = body.channels === undefined ? undefined : readChannels(body.channels);
       const grant = body.grant === undefined ? null : verifyGrant(options.grantSecret, body.grant);
       const { user, channels } = subscriptionAccess(grant, requested, publicChannels);
+      // Stored as the guard's canonical URL: one push resource, one row, however it was spelled.
       const url = guard(subscription.endpoint);
-      store.saveSubscription(subscription, url.origin, channels, user);
-      return c.json({ endpoint: subscription.endpoint, channels, ...(user !== null ? { user } : {}) }, 201);
+      store.saveSubscription({ ...subscription, endpoint: url.href }, url.origin, channels, user);
+      return c.json({ endpoint: url.href, channels, ...(user !== null ? { user } : {}) }, 201);
     } catch (error) {
       return inputError(c, error);
     }
   });
 
-  app.delete('/api/subscriptions', limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
+  app.delete('/api/subscriptions', open, limit(SUBSCRIPTION_BODY_LIMIT), async (c) => {
     const body = await readBody(c, ['endpoint']);
     if (body instanceof Response) return body;
     if (typeof body.endpoint !== 'string') return apiError(c, 'invalid-json', 'the body must be a JSON object {"endpoint": "..."}');
-    store.deleteSubscription(body.endpoint);
+    store.deleteSubscription(canonicalEndpoint(body.endpoint)?.href ?? body.endpoint);
     return c.body(null, 204);
   });
 
@@ -173,7 +190,7 @@ export function createApp(options: AppOptions): Hono {
     return c.body(body, 200, { 'Content-Type': contentType });
   });
 
-  app.post('/api/lint', limit(MESSAGE_BODY_LIMIT), async (c) => {
+  app.post('/api/lint', open, limit(LINT_BODY_LIMIT), async (c) => {
     const body = await readBody(c, ['message', 'profile', 'baseURL']);
     if (body instanceof Response) return body;
     if (!('message' in body)) return apiError(c, 'invalid-json', 'the body must be a JSON object {"message": ..., "profile"?: "spec" | "portable", "baseURL"?: "https://..."}');
@@ -184,10 +201,12 @@ export function createApp(options: AppOptions): Hono {
     if (typeof baseURL !== 'string' || !URL.canParse(baseURL)) return apiError(c, 'invalid-option', 'baseURL must be an absolute URL', { option: 'baseURL' });
     const lintOptions = { profile, baseURL } as const;
     const result = typeof body.message === 'string' ? lintPayload(body.message, lintOptions) : lintValue(body.message, lintOptions);
-    return c.json({ ...result, findings: result.findings.map((f) => ({ ...f, ...describeFinding(f) })) });
+    const shown = result.findings.slice(0, LINT_MAX_FINDINGS);
+    const omitted = result.findings.length - shown.length;
+    return c.json({ ...result, findings: shown.map((f) => ({ ...f, ...describeFinding(f) })), ...(omitted > 0 ? { omitted } : {}) });
   });
 
-  if (options.publicDir) mountDemoGrant(app, options.grantSecret);
+  if (options.publicDir) mountDemoGrant(app, options.grantSecret, open);
   app.all('/api/*', (c) => apiError(c, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
   mountStaticFiles(app, options);
   app.notFound((c) => apiError(c, 'not-found', 'not found'));

@@ -16,6 +16,9 @@ export interface ErrorCodeEntry {
  */
 export const ERROR_CODES = {
   // Input: the caller can fix it, retrying the same never helps.
+  'bad-request': { status: 400, retryable: false, message: 'the request is not valid HTTP' },
+  'headers-too-large': { status: 431, retryable: false, message: 'the request headers are over the size limit' },
+  'request-timeout': { status: 408, retryable: true, message: 'the request did not arrive in time' },
   'invalid-json': { status: 400, retryable: false, message: 'the request body is not the JSON object this route takes' },
   'invalid-message': { status: 400, retryable: false, message: 'the message is not a valid declarative push message' },
   'payload-too-large': { status: 413, retryable: false, message: 'the message does not fit one push record' },

@@ -1,3 +1,4 @@
+import { canonicalEndpoint, hostAsWritten } from './canonical-endpoint.js';
 import { PushError } from './push-error.js';
 
 /**
@@ -15,16 +16,20 @@ export type PushOriginGuard = (endpoint: string) => URL;
 
 /**
  * Returns a check that refuses every endpoint the server must not POST to: only `https:` on a
- * known push service (default port, no credentials), plus the exact `allowedOrigins`. An allowed
+ * known push service (default port, no credentials), plus the exact `allowedOrigins`; the URL it
+ * returns is the endpoint's canonical form, the one to store and send to. An allowed
  * origin may be plain `http:` only on loopback (a local test push service); anything else throws
  * `invalid-option` here, at start, not at the first send.
  */
 export function createPushOriginGuard(allowedOrigins: readonly string[] = []): PushOriginGuard {
   const allowed = new Set(allowedOrigins.map(normalizeAllowedOrigin));
   return (endpoint: string): URL => {
-    const url = typeof endpoint === 'string' && endpoint.length <= MAX_ENDPOINT_LENGTH ? tryParse(endpoint) : null;
-    if (url === null) throw refused(endpoint, 'not an absolute URL of at most 2048 characters');
+    const url = typeof endpoint === 'string' && endpoint.length <= MAX_ENDPOINT_LENGTH ? canonicalEndpoint(endpoint) : null;
+    if (url === null) throw refused(endpoint, 'not an absolute URL of at most 2048 characters without white space or control characters');
+    // The protocol first: `blob:https://push.example/x` has the origin of the URL inside it.
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refused(endpoint, `only https: endpoints are accepted, not ${url.protocol}`);
     if (url.username !== '' || url.password !== '') throw refused(endpoint, 'credentials in the URL');
+    if (hostAsWritten(endpoint) !== url.host) throw refused(endpoint, `the host is written ${JSON.stringify(hostAsWritten(endpoint).slice(0, 80))}, which only becomes ${url.host} after URL normalization`);
     if (allowed.has(url.origin)) return url;
     if (url.protocol !== 'https:') throw refused(endpoint, 'only https: endpoints are accepted');
     if (url.port !== '') throw refused(endpoint, 'push services listen on the default port');

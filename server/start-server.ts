@@ -1,12 +1,15 @@
-import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { loadOrCreateAdminToken } from './admin-token-file.js';
+import { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HASH_FILE, checkAdminToken, loadOrCreateAdminToken } from './admin-token-file.js';
 import { createApp } from './app.js';
+import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, serverOptionsFor, type ConnectionLimits } from './connection-limits.js';
+import { DEFAULT_CLIENT_RATE_LIMIT } from './client-rate-limit.js';
+import { createPrivateFile, secureDataDir } from './data-dir.js';
 import { BroadcastEngine } from './broadcast-engine.js';
-import { loadOrCreateGrantSecret } from './grant-secret.js';
+import { GRANT_SECRET_FILE, loadOrCreateGrantSecret } from './grant-secret.js';
 import { ServerMetrics } from './metrics.js';
 import { createPushConnections } from './push-connections.js';
 import { PushError } from './push-error.js';
@@ -15,7 +18,7 @@ import { createRequestBuilder } from './request-builder.js';
 import { loadWithPeer } from './optional-peer.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import { createVapidAuthorizer } from './vapid-authorization.js';
-import { loadOrCreateVapidKeys } from './vapid-keys.js';
+import { loadOrCreateVapidKeys, VAPID_KEYS_FILE } from './vapid-keys.js';
 
 export interface ServerConfig {
   port: number;
@@ -32,6 +35,12 @@ export interface ServerConfig {
   timeoutMs: number;
   /** Worker threads that encrypt; 0 encrypts on the main thread. */
   workers: number;
+  /** Requests per minute per client on the open routes (subscribe, unsubscribe, lint); 0: no limit. Default 120. */
+  clientRateLimit?: number;
+  /** Take the client address from `X-Forwarded-For` (behind one reverse proxy). */
+  trustProxy?: boolean;
+  /** Timeouts and the connection cap for HTTP clients (tests shorten them). */
+  connectionLimits?: Partial<ConnectionLimits>;
   /** From `DWP_ADMIN_TOKEN`. */
   adminToken?: string;
   /** From `DWP_GRANT_SECRET`; else kept in the data directory. */
@@ -58,6 +67,8 @@ export interface RunningServer {
 }
 
 export const DATABASE_FILE = 'dwp.sqlite';
+/** Every file the server keeps in the data directory: all private (0600). */
+const DATA_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, VAPID_KEYS_FILE, ADMIN_TOKEN_HASH_FILE, ADMIN_TOKEN_FILE, GRANT_SECRET_FILE];
 
 /** Opens the data directory, resumes unfinished broadcasts and listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
@@ -68,15 +79,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // Loaded here, not imported above: the server entry and the send helper work without better-sqlite3;
   // loaded before anything is written, so a missing one leaves the data directory as it was.
   const { SqliteStore } = await loadWithPeer(() => import('./store/sqlite-store.js'), 'better-sqlite3', 'the SQLite store (dwpush serve)');
-  try {
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new PushError('data-dir-unusable', `cannot create the data directory ${config.dataDir}: ${(error as Error).message}`);
-  }
+  if (config.adminToken) checkAdminToken(config.adminToken);
+  secureDataDir(config.dataDir, DATA_FILES);
+  const token = loadOrCreateAdminToken(config.dataDir, config.adminToken);
   const { keys, created } = loadOrCreateVapidKeys(config.dataDir);
   if (created) config.log(`generated VAPID keys in ${config.dataDir} (public key ${keys.publicKey})`);
-  const token = loadOrCreateAdminToken(config.dataDir, config.adminToken);
   const grantSecret = loadOrCreateGrantSecret(config.dataDir, config.grantSecret);
+  createPrivateFile(join(config.dataDir, DATABASE_FILE));
   const store = new SqliteStore(join(config.dataDir, DATABASE_FILE));
   const metrics = new ServerMetrics({ queueDepth: () => store.queueDepth(), subscriptions: () => store.countSubscriptions() });
   const connections = createPushConnections({ maxSockets: config.concurrency, ...(config.protocol ? { protocol: config.protocol } : {}) });
@@ -93,12 +102,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const app = createApp({
     store, engine, guard, metrics, vapidPublicKey: keys.publicKey, adminTokenHash: token.hash,
     grantSecret, publicChannels: config.publicChannels ?? [],
+    clientRateLimit: { perMinute: config.clientRateLimit ?? DEFAULT_CLIENT_RATE_LIMIT, trustProxy: config.trustProxy ?? false },
     ...(config.publicDir ? { publicDir: config.publicDir } : {}),
     ...(config.polyfillDir ? { polyfillDir: config.polyfillDir } : {}),
   });
   let server: ServerType;
   try {
-    server = await listen(app, config.port, config.host);
+    server = await listen(app, config.port, config.host, { ...DEFAULT_CONNECTION_LIMITS, ...config.connectionLimits });
   } catch (error) {
     await builder.close();
     connections.close();
@@ -122,9 +132,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
 }
 
-function listen(app: Hono, port: number, hostname: string): Promise<ServerType> {
+function listen(app: Hono, port: number, hostname: string, limits: ConnectionLimits): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname }, () => resolve(server));
+    const server = serve({ fetch: app.fetch, port, hostname, serverOptions: serverOptionsFor(limits) }, () => resolve(server));
+    applyConnectionLimits(server as Server, limits);
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
       reject(new PushError('listen-failed', `cannot listen on ${hostname}:${port}: ${why}`, { cause: error.code }));

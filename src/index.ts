@@ -14,3 +14,4 @@ export { lintPayload, lintValue, DEFAULT_LINT_BASE_URL, type LintAs, type LintOp
 export { describeFinding, type FindingDescription } from './describe-finding.js';
 export { toPortableMessage, type PortableOptions } from './to-portable-message.js';
 export { hybridPayload, legacyFieldsProblem } from './hybrid-payload.js';
+export { convertMessage, type ConvertFrom, type ConvertOptions, type ConvertResult, type ConversionNote, type MemberMap, type HeaderOptions } from './convert-message.js';

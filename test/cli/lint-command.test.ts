@@ -100,6 +100,7 @@ describe('dwpush lint: exit status 2 with one line for usage and I/O errors', ()
     [['lint', '--base-url', 'not a url', 'x.json'], /--base-url must be an absolute URL/],
     [['lint', '--max-actions', 'two', 'x.json'], /--max-actions must be a whole number/],
     [['lint', '--colour', 'x.json'], /unknown or incomplete option '--colour'/],
+    [['lint', '--max-bytes', '4MB', 'x.json'], /--max-bytes must be a whole number of bytes/],
   ])('%j', (args, error) => {
     const run = dwpush(args);
     expect(run.status).toBe(2);
@@ -119,6 +120,34 @@ describe('dwpush lint: exit status 2 with one line for usage and I/O errors', ()
       `dwpush lint: cannot read ${good}/x: a part of the path is not a directory`,
     ]);
     expect(json(run).map((r) => r.file)).toEqual([good]);
+  });
+});
+
+describe('dwpush lint: inputs it cannot bound are refused, exit 2, and it always ends', () => {
+  it('/dev/zero (a character device that never ends) is refused without reading it', () => {
+    const run = dwpush(['lint', '/dev/zero']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('dwpush lint: cannot read /dev/zero: not a regular file (a character device): its size cannot be known, so it is not read; pipe it to "dwpush lint -" with a bound instead\n');
+  });
+
+  it('a FIFO is refused without opening it (opening would wait for a writer forever)', () => {
+    const fifo = join(dir, 'a-fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const run = dwpush(['lint', fifo]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('not a regular file (a FIFO)');
+  });
+
+  it('an input over --max-bytes is not linted: a file, and standard input fed from /dev/zero', () => {
+    const path = file('eleven.json', '{"a":"1234"}');
+    const run = dwpush(['lint', '--max-bytes', '11', path]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`dwpush lint: cannot read ${path}: over --max-bytes 11: not linted (a declarative message fits 3993 bytes)\n`);
+    expect(dwpush(['lint', '--max-bytes', '12', path]).status).toBe(1);
+    // The default bound ends a stream that never would.
+    const zero = spawnSync('sh', ['-c', `"${process.execPath}" "${join(ROOT, 'dist', 'cli', 'dwpush.js')}" lint - < /dev/zero`], { encoding: 'utf8', timeout: 20_000 });
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toContain('cannot read -: over --max-bytes 4194304');
   });
 });
 
@@ -147,10 +176,11 @@ describe('dwpush lint: hostile input gets a finding, never a stack trace', () =>
     expect(result).toMatchObject({ format: 'standard', valid: true, findings: [] });
   });
 
-  it('50 MB of JSON', () => {
+  it('50 MB of JSON, with --max-bytes raised to take it', () => {
     const big = `{"web_push":8030,"notification":{"title":"","navigate":"https://example.com/","data":"${'x'.repeat(50 * 1024 * 1024)}"}}`;
-    const { status, result } = lintOne('big.json', big);
-    expect(status).toBe(1);
+    const run = dwpush(['lint', '--format', 'json', '--max-bytes', String(60 * 1024 * 1024), file('big.json', big)]);
+    expect(run.status).toBe(1);
+    const result = json(run)[0]!;
     expect(result.findings).toEqual([
       expect.objectContaining({ code: 'payload-too-large', line: 1, column: 1 }),
       expect.objectContaining({ code: 'title-empty', line: 1, column: 34 }),

@@ -107,7 +107,7 @@ describe('installed into an empty project', () => {
     };
     expect(report.exports).toEqual({
       [NAME]: [
-        'DEFAULT_LINT_BASE_URL', 'MAX_PLAINTEXT_BYTES', 'NOTIFICATION_JSON_MEDIA_TYPE', 'WEB_PUSH_MAGIC', 'describeFinding', 'detectFormat',
+        'DEFAULT_LINT_BASE_URL', 'MAX_PLAINTEXT_BYTES', 'NOTIFICATION_JSON_MEDIA_TYPE', 'WEB_PUSH_MAGIC', 'convertMessage', 'describeFinding', 'detectFormat',
         'explainerToStandard', 'hybridPayload', 'legacyFieldsProblem', 'lintPayload', 'lintValue', 'parseDeclarativePushMessage', 'parseExplainerMessage', 'parsePushPayload',
         'readDeclarativePushMessage', 'readExplainerMessage', 'toPortableMessage',
       ],

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockPushService, type MockPushService } from '../support/mock-push-service.js';
+import { LINT_BODY_LIMIT, LINT_MAX_FINDINGS } from '../../server/app.js';
 import { startHarness, validMessage, type Harness } from '../support/push-server-harness.js';
 
 let mock: MockPushService;
@@ -49,6 +50,39 @@ describe('subscriptions API', () => {
     expect(h.store.countSubscriptions()).toBe(0);
     // Deleting is idempotent: an endpoint the server does not know (any more) is already gone.
     expect((await h.call('DELETE', '/api/subscriptions', { endpoint: subscription.endpoint })).status).toBe(204);
+  });
+
+  it('keeps one row per push resource: five spellings of one endpoint are one subscription or refused', async () => {
+    const { subscription } = mock.subscribe();
+    const url = new URL(subscription.endpoint);
+    const spellings = {
+      tab: subscription.endpoint.replace('/push/', '/pu\tsh/'),
+      crlf: `${subscription.endpoint}\r\n`,
+      numericHost: subscription.endpoint.replace('127.0.0.1', '2130706433'),
+      backslash: subscription.endpoint.replace(/\//g, '\\'),
+      noSlashes: subscription.endpoint.replace('http://', 'http:'),
+    };
+    expect((await h.call('POST', '/api/subscriptions', { subscription })).status).toBe(201);
+    const answers: Record<string, number> = {};
+    for (const [name, endpoint] of Object.entries(spellings)) {
+      const res = await h.call('POST', '/api/subscriptions', { subscription: { ...subscription, endpoint } });
+      answers[name] = res.status;
+      if (res.status === 201) expect(((await res.json()) as { endpoint: string }).endpoint).toBe(url.href);
+      else expect(await errorCode(res)).toBe('push-origin-not-allowed');
+    }
+    expect(answers).toEqual({ tab: 400, crlf: 400, numericHost: 400, backslash: 201, noSlashes: 201 });
+    expect(h.store.countSubscriptions()).toBe(1);
+    // Unsubscribing one spelling removes the resource: nothing is pushed to it again.
+    expect((await h.call('DELETE', '/api/subscriptions', { endpoint: spellings.backslash })).status).toBe(204);
+    expect(h.store.countSubscriptions()).toBe(0);
+  });
+
+  it('refuses a blob: endpoint around an allowed origin (the protocol is checked before the origin)', async () => {
+    const { subscription } = mock.subscribe();
+    const res = await h.call('POST', '/api/subscriptions', { subscription: { ...subscription, endpoint: `blob:${subscription.endpoint}` } });
+    expect(res.status).toBe(400);
+    expect(await errorCode(res)).toBe('push-origin-not-allowed');
+    expect(h.store.countSubscriptions()).toBe(0);
   });
 
   const good = () => mock.subscribe().subscription;
@@ -149,6 +183,87 @@ describe('notifications API', () => {
     const bad = await h.call('POST', '/api/lint', { message, baseURL: '/relative' });
     expect(bad.status).toBe(400);
     expect(await errorCode(bad)).toBe('invalid-option');
+  });
+});
+
+describe('bounded open routes', () => {
+  it('answers the first 100 lint findings and counts the rest: the worst body gets an answer of bounded size', async () => {
+    // The abuse as found: a body of `[1,1,...]` actions, one finding per two bytes.
+    const head = '{"message":{"web_push":8030,"notification":{"title":"t","navigate":"https://example.com/","actions":[';
+    const ones = Math.floor((LINT_BODY_LIMIT - head.length - 10) / 2);
+    const body = `${head}${Array(ones).fill(1).join(',')}]}}}`;
+    expect(body.length).toBeLessThanOrEqual(LINT_BODY_LIMIT);
+    const res = await h.call('POST', '/api/lint', body);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const answer = JSON.parse(text) as { valid: boolean; findings: { code: string; message: string }[]; omitted: number };
+    expect(answer.findings).toHaveLength(LINT_MAX_FINDINGS);
+    expect(answer.findings.length + answer.omitted).toBeGreaterThanOrEqual(ones);
+    expect(answer.findings.filter((f) => f.code === 'action-not-an-object' && f.message !== '').length).toBeGreaterThan(90);
+    // Amplification: at most 5 answer bytes per request byte at the limit (it was 150: 4.9 MB for 32 KB).
+    expect(text.length / body.length).toBeLessThan(5);
+  });
+
+  it('says nothing was left out when every finding fits', async () => {
+    const answer = await (await h.call('POST', '/api/lint', { message: { web_push: 8030 } })).json() as Record<string, unknown>;
+    expect(answer).not.toHaveProperty('omitted');
+  });
+
+  it('refuses a lint body over its limit (a message that large could never be sent)', async () => {
+    const res = await h.call('POST', '/api/lint', { message: 'x'.repeat(LINT_BODY_LIMIT) });
+    expect(res.status).toBe(413);
+    expect(await errorCode(res)).toBe('body-too-large');
+  });
+});
+
+describe('client rate limits', () => {
+  const from = (address: string, headers: Record<string, string> = {}) => (path: string, method: string, body: unknown) =>
+    h.app.request(path, { method, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }, { incoming: { socket: { remoteAddress: address } } });
+
+  it('answers a flood from one address 429 with Retry-After, counting subscribe, unsubscribe and lint together; others go on', async () => {
+    await h.close();
+    h = startHarness({ allowPushOrigins: [mock.origin], clientRateLimit: { perMinute: 5 } });
+    const flood = from('203.0.113.7');
+    const statuses = [
+      (await flood('/api/subscriptions', 'POST', { subscription: mock.subscribe().subscription })).status,
+      (await flood('/api/subscriptions', 'DELETE', { endpoint: mock.subscribe().subscription.endpoint })).status,
+      (await flood('/api/lint', 'POST', { message: validMessage() })).status,
+      (await flood('/api/lint', 'POST', { message: validMessage() })).status,
+      (await flood('/api/lint', 'POST', { message: validMessage() })).status,
+    ];
+    expect(statuses).toEqual([201, 204, 200, 200, 200]);
+    const limited = await flood('/api/subscriptions', 'POST', { subscription: mock.subscribe().subscription });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('Retry-After'))).toBeLessThanOrEqual(60);
+    expect(await limited.json()).toMatchObject({ error: { code: 'rate-limited', limit: 5 } });
+    expect(h.store.countSubscriptions()).toBe(1);
+    // Another client is not held up, and the admin routes are not counted.
+    expect((await from('203.0.113.8')('/api/lint', 'POST', { message: validMessage() })).status).toBe(200);
+    expect((await h.call('POST', '/api/notifications', { message: validMessage() }, true)).status).toBe(202);
+  });
+
+  it('counts an IPv6 client by its /64, and takes X-Forwarded-For only when the proxy is trusted', async () => {
+    await h.close();
+    h = startHarness({ clientRateLimit: { perMinute: 1 } });
+    expect((await from('2001:db8:1:2::1')('/api/lint', 'POST', { message: validMessage() })).status).toBe(200);
+    expect((await from('2001:db8:1:2:ffff::9')('/api/lint', 'POST', { message: validMessage() })).status).toBe(429);
+    expect((await from('2001:db8:1:3::1')('/api/lint', 'POST', { message: validMessage() })).status).toBe(200);
+    // Not trusted: a forged header does not buy a fresh budget.
+    expect((await from('2001:db8:1:2::1', { 'X-Forwarded-For': '198.51.100.1' })('/api/lint', 'POST', { message: validMessage() })).status).toBe(429);
+
+    await h.close();
+    h = startHarness({ clientRateLimit: { perMinute: 1, trustProxy: true } });
+    const viaProxy = (client: string) => from('127.0.0.1', { 'X-Forwarded-For': `198.51.100.250, ${client}` })('/api/lint', 'POST', { message: validMessage() });
+    expect((await viaProxy('192.0.2.1')).status).toBe(200);
+    expect((await viaProxy('192.0.2.2')).status).toBe(200);
+    expect((await viaProxy('192.0.2.1')).status).toBe(429);
+  });
+
+  it('is off at 0', async () => {
+    await h.close();
+    h = startHarness({ clientRateLimit: { perMinute: 0 } });
+    for (let i = 0; i < 30; i++) expect((await from('203.0.113.7')('/api/lint', 'POST', { message: validMessage() })).status).toBe(200);
   });
 });
 

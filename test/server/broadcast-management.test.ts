@@ -144,6 +144,15 @@ describe('metrics', () => {
     expect(text).toContain('# TYPE dwp_push_request_duration_seconds histogram');
   });
 
+  it('counts the client rate limit’s refusals by route', async () => {
+    h = startHarness({ allowPushOrigins: [mock.origin], clientRateLimit: { perMinute: 2 } });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await h.call('POST', '/api/lint', { message: validMessage() })).status);
+    expect(statuses).toEqual([200, 200, 429, 429, 429]);
+    const text = await (await h.call('GET', '/metrics', undefined, true)).text();
+    expect(sample(text, 'dwp_rate_limited_total', { route: 'POST /api/lint' })).toBe(3);
+  });
+
   it('the queue depth counts deliveries still to go', async () => {
     h = startHarness({ allowPushOrigins: [mock.origin] });
     await subscribeAll([[{ status: 201 }], [{ status: 201 }]]);

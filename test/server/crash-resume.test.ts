@@ -10,7 +10,7 @@ const CONCURRENCY = 4;
 const f = useServerFixtures('dwp-crash-', { beforeAll, afterAll });
 
 const start = async () => {
-  const server = await spawnServer(['--data-dir', f.dir, '--allow-push-origin', f.mock.origin, '--concurrency', String(CONCURRENCY), '--timeout-ms', '5000'], { DWP_ADMIN_TOKEN: ADMIN_TOKEN });
+  const server = await spawnServer(['--data-dir', f.dir, '--allow-push-origin', f.mock.origin, '--concurrency', String(CONCURRENCY), '--timeout-ms', '5000', '--client-rate-limit', '0'], { DWP_ADMIN_TOKEN: ADMIN_TOKEN });
   f.servers.push(server);
   return server;
 };

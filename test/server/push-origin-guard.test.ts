@@ -29,9 +29,23 @@ describe('the push origin guard (SSRF)', () => {
     ['credentials', 'https://user:pw@fcm.googleapis.com/x'],
     ['another port of an allowed origin', 'http://127.0.0.1:9101/push/1'],
     ['a file URL', 'file:///etc/passwd'],
+    ['a blob: URL around an allowed origin (its origin is the inner one)', 'blob:https://push.internal.example/x'],
+    ['a blob: URL around a push service', 'blob:https://fcm.googleapis.com/x'],
+    ['a data: URL', 'data:text/plain,https://fcm.googleapis.com/'],
+    ['a tab the URL parser would strip', 'https://fcm.googleapis.com/fcm/send/a\tbc'],
+    ['a line end the URL parser would strip', 'https://fcm.googleapis.com/fcm/send/abc\r\n'],
+    ['a leading space', ' https://fcm.googleapis.com/fcm/send/abc'],
+    ['a host that is a push service only once percent-decoded', 'https://fcm%2Egoogleapis.com/x'],
+    ['a numeric host that is loopback only once normalized', 'http://2130706433:9100/push/1'],
     ['no URL', 'not a url'],
   ])('refuses %s', (_why, endpoint) => {
     expect(() => guard(endpoint)).toThrow(expect.objectContaining({ code: 'push-origin-not-allowed' }));
+  });
+
+  it('returns the canonical URL of a spelling it accepts: one resource, one spelling', () => {
+    expect(guard('HTTPS://FCM.googleapis.com/fcm/send/abc').href).toBe('https://fcm.googleapis.com/fcm/send/abc');
+    expect(guard('http:\\\\127.0.0.1:9100\\push\\1').href).toBe('http://127.0.0.1:9100/push/1');
+    expect(guard('http:127.0.0.1:9100/push/1').href).toBe('http://127.0.0.1:9100/push/1');
   });
 
   it('allows plain http only on loopback, and only whole origins', () => {

@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import { hashAdminToken } from '../../server/admin-token.js';
 import { createApp } from '../../server/app.js';
 import { BroadcastEngine, type BroadcastEngineOptions } from '../../server/broadcast-engine.js';
+import type { ClientRateLimitOptions } from '../../server/client-rate-limit.js';
 import { createPushConnections } from '../../server/push-connections.js';
 import { createPushOriginGuard } from '../../server/push-origin-guard.js';
 import { ServerMetrics } from '../../server/metrics.js';
@@ -38,6 +39,7 @@ export function startHarness(options: {
   workers?: number;
   publicChannels?: string[];
   engine?: Partial<BroadcastEngineOptions>;
+  clientRateLimit?: ClientRateLimitOptions;
 } = {}): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'dwp-server-'));
   const keys = generateVapidKeys();
@@ -55,6 +57,7 @@ export function startHarness(options: {
   const app = createApp({
     store, engine, guard, metrics, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
     grantSecret: GRANT_SECRET, publicChannels: options.publicChannels ?? [],
+    ...(options.clientRateLimit ? { clientRateLimit: options.clientRateLimit } : {}),
     ...(options.publicDir ? { publicDir: options.publicDir } : {}),
     ...(options.polyfillDir ? { polyfillDir: options.polyfillDir } : {}),
   });
