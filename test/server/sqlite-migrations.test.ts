@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SQLITE_MIGRATIONS } from '../../server/store/sqlite-migrations.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 
 let dir: string;
@@ -43,7 +44,7 @@ describe('SQLite migrations at start', () => {
         WHERE s.endpoint = ? ORDER BY channel`).all('http://127.0.0.1:9100/push/1');
       expect(channels).toEqual([{ channel: 'news' }, { channel: 'sport' }]);
       expect(store.getSubscription('http://127.0.0.1:9100/push/2')).toBeDefined();
-      expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
     } finally {
       store.close();
     }
@@ -51,5 +52,23 @@ describe('SQLite migrations at start', () => {
     const again = new SqliteStore(file);
     expect(again.countSubscriptions()).toBe(2);
     again.close();
+  });
+
+  it('adds audiences to an older file: users on its subscriptions, a broadcast to one channel read as that target', () => {
+    const file = oldDatabase([{ endpoint: 'http://127.0.0.1:9100/push/1', channels: ['news'] }]);
+    const old = new Database(file);
+    old.exec(`CREATE TABLE broadcasts (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, payload BLOB NOT NULL, channel TEXT, ttl INTEGER NOT NULL, urgency TEXT,
+      topic TEXT, status TEXT NOT NULL, total INTEGER NOT NULL DEFAULT 0, sent INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+      gone INTEGER NOT NULL DEFAULT 0, problems TEXT NOT NULL DEFAULT '[]', error TEXT, created_at INTEGER NOT NULL, finished_at INTEGER);
+      INSERT INTO broadcasts (id, seq, payload, channel, ttl, status, total, sent, created_at) VALUES ('b1', 1, x'7b7d', 'news', 60, 'done', 1, 1, 5);`);
+    old.close();
+    const store = new SqliteStore(file);
+    try {
+      expect(store.getBroadcast('b1')).toMatchObject({ target: { users: [], channels: ['news'] }, sendAt: null, unsent: 0, pending: 0 });
+      store.saveSubscription({ endpoint: 'http://127.0.0.1:9100/push/1', keys: { p256dh: 'p', auth: 'a' } }, 'http://127.0.0.1:9100', ['news'], 'alice');
+      expect(store.userSubscriptions('alice')).toEqual([expect.objectContaining({ channels: ['news'], lastOutcome: null })]);
+    } finally {
+      store.close();
+    }
   });
 });
