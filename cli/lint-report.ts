@@ -35,7 +35,7 @@ export function formatText(reports: readonly FileReport[], color: boolean): stri
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The `--format json` contract: one array, an object per input (spec-notes.md#dwp-lint). */
+/** The `--format json` contract: one array, an object per input (spec-notes.md#dwpush-lint). */
 export function formatJson(reports: readonly FileReport[]): string {
   const out = reports.map(({ file, format, valid, findings }) => ({
     file,

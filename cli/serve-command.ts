@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { ADMIN_TOKEN_FILE } from '../server/admin-token-file.js';
 import { DEFAULT_CLIENT_RATE_LIMIT } from '../server/client-rate-limit.js';
 import { DEFAULT_CONCURRENCY } from '../server/origin-lanes.js';
-import { startServer } from '../server/start-server.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, startServer } from '../server/start-server.js';
 import { isChannelName } from '../server/subscription-input.js';
 import { writeSecretFile } from '../server/vapid-keys.js';
 import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure, UsageError } from './command-flags.js';
@@ -28,6 +28,8 @@ generated on first start, the demo page at /.
   --client-rate-limit N     DWP_CLIENT_RATE_LIMIT    requests a minute per client address on the open routes
                                                      (subscribe, unsubscribe, lint); over it 429 (default 120, 0: off)
   --trust-proxy             DWP_TRUST_PROXY=1        behind one reverse proxy: the client is the last X-Forwarded-For address
+  --shutdown-timeout-ms N   DWP_SHUTDOWN_TIMEOUT_MS  on SIGTERM/SIGINT, how long requests in flight may finish before they
+                                                     are cut off (default 10000, at most 30000); queued ones stay pending
   --public-dir DIR          DWP_PUBLIC_DIR           static files served at / (default server/public)
   --polyfill-dir DIR        DWP_POLYFILL_DIR         built polyfill scripts (default dist/polyfill)
   --public-channel NAME     DWP_PUBLIC_CHANNELS      a channel any browser may join without a grant (repeatable;
@@ -43,6 +45,8 @@ generated on first start, the demo page at /.
 
 export async function run(args: string[]): Promise<number> {
   let server;
+  let log: (line: string) => void = () => {};
+  let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
   try {
     const flags = readFlags(args, {
       port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, subject: { type: 'string' },
@@ -50,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
       'max-attempts': { type: 'string' }, 'timeout-ms': { type: 'string' }, workers: { type: 'string' },
       'public-dir': { type: 'string' }, 'polyfill-dir': { type: 'string' }, 'public-channel': { type: 'string', multiple: true },
       'log-format': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      'client-rate-limit': { type: 'string' }, 'trust-proxy': { type: 'boolean' },
+      'client-rate-limit': { type: 'string' }, 'trust-proxy': { type: 'boolean' }, 'shutdown-timeout-ms': { type: 'string' },
     });
     if (flags.help) {
       process.stdout.write(USAGE);
@@ -63,7 +67,8 @@ export async function run(args: string[]): Promise<number> {
     const publicChannels = flags['public-channel'] ?? (process.env.DWP_PUBLIC_CHANNELS ?? '').split(/[\s,]+/).filter(Boolean);
     const badChannel = publicChannels.find((name) => !isChannelName(name));
     if (badChannel !== undefined) throw new UsageError(`--public-channel must be a name of 1 to 64 characters (A-Z a-z 0-9 . _ : -), got "${badChannel}"`);
-    const log = logger(flagOrEnv(flags['log-format'], 'DWP_LOG_FORMAT', 'text'));
+    log = logger(flagOrEnv(flags['log-format'], 'DWP_LOG_FORMAT', 'text'));
+    shutdownTimeoutMs = readInteger(flagOrEnv(flags['shutdown-timeout-ms'], 'DWP_SHUTDOWN_TIMEOUT_MS', String(DEFAULT_SHUTDOWN_TIMEOUT_MS)), '--shutdown-timeout-ms', 0, 30_000)!;
     server = await startServer({
       port: readInteger(flagOrEnv(flags.port, 'DWP_PORT', '8080'), '--port', 0, 65535)!,
       host: flagOrEnv(flags.host, 'DWP_HOST', '127.0.0.1'),
@@ -76,6 +81,7 @@ export async function run(args: string[]): Promise<number> {
       workers: readInteger(flagOrEnv(flags.workers, 'DWP_WORKERS', String(defaultWorkers())), '--workers', 0, 16)!,
       clientRateLimit: readInteger(flagOrEnv(flags['client-rate-limit'], 'DWP_CLIENT_RATE_LIMIT', String(DEFAULT_CLIENT_RATE_LIMIT)), '--client-rate-limit', 0, 1_000_000)!,
       trustProxy: flags['trust-proxy'] ?? process.env.DWP_TRUST_PROXY === '1',
+      shutdownTimeoutMs,
       ...(process.env.DWP_ADMIN_TOKEN ? { adminToken: process.env.DWP_ADMIN_TOKEN } : {}),
       ...(process.env.DWP_GRANT_SECRET ? { grantSecret: process.env.DWP_GRANT_SECRET } : {}),
       publicChannels,
@@ -91,9 +97,16 @@ export async function run(args: string[]): Promise<number> {
   }
   const running = server;
   return new Promise((done) => {
-    const shutdown = () => {
+    const shutdown = (signal: NodeJS.Signals) => {
       process.off('SIGINT', shutdown).off('SIGTERM', shutdown);
-      void running.close().then(() => done(0), () => done(1));
+      // A second signal means now: what is in flight stays pending, as after a crash.
+      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
+      log(`${signal}: stopping; requests in flight finish (at most ${shutdownTimeoutMs} ms), queued deliveries stay pending`);
+      const started = Date.now();
+      void running.close().then(() => {
+        log(`stopped in ${Date.now() - started} ms`);
+        done(0);
+      }, () => done(1));
     };
     process.on('SIGINT', shutdown).on('SIGTERM', shutdown);
   });

@@ -111,6 +111,8 @@ export class BroadcastRun {
   private outcome(subscriptionId: number, attempts: number, attempt: Attempt): DeliveryOutcome {
     const { status } = attempt;
     const base = { subscriptionId, attempts, nextAttemptAt: 0, lastStatus: status, lastError: status === null ? attempt.code : null };
+    // Cut off by shutdown (spec-notes.md#push-server, shutdown): not the push service's failure; sent again at the next start.
+    if (status === null && this.stopped()) return { ...base, lastError: 'shutting-down', state: 'pending' };
     if (status === null && !attempt.retryable) return { ...base, state: 'failed' };
     if (status !== null && status >= 200 && status < 300) return { ...base, state: 'sent' };
     if (status === 404 || status === 410) return { ...base, state: 'gone' };

@@ -39,6 +39,8 @@ export interface ServerConfig {
   clientRateLimit?: number;
   /** Take the client address from `X-Forwarded-For` (behind one reverse proxy). */
   trustProxy?: boolean;
+  /** How long requests in flight may take to finish at shutdown before they are cut off (default 10 s). */
+  shutdownTimeoutMs?: number;
   /** Timeouts and the connection cap for HTTP clients (tests shorten them). */
   connectionLimits?: Partial<ConnectionLimits>;
   /** From `DWP_ADMIN_TOKEN`. */
@@ -67,6 +69,8 @@ export interface RunningServer {
 }
 
 export const DATABASE_FILE = 'dwp.sqlite';
+/** A third of --timeout-ms's default: a hanging push service holds a shutdown no longer than this. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Every file the server keeps in the data directory: all private (0600). */
 const DATA_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, VAPID_KEYS_FILE, ADMIN_TOKEN_HASH_FILE, ADMIN_TOKEN_FILE, GRANT_SECRET_FILE];
 
@@ -123,11 +127,24 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     app, store, engine, metrics, vapidPublicKey: keys.publicKey,
     ...(token.generated ? { generatedAdminToken: token.generated } : {}),
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await engine.stop();
+      // No push request leaves from now on; queued deliveries stay pending in the store.
+      const stopped = engine.stop();
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as Server).closeIdleConnections();
+      const shutdownMs = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+      let finished = await settlesWithin(stopped, shutdownMs);
+      if (!finished) {
+        // A push service that does not answer: cut its requests off, record them pending, and go.
+        config.log(`shutdown: requests still in flight after ${shutdownMs} ms are cut off; they stay pending for the next start`);
+        connections.close();
+        finished = await settlesWithin(stopped, 1000);
+      }
+      (server as Server).closeAllConnections();
+      await httpClosed;
       await builder.close();
       connections.close();
-      store.close();
+      // Unfinished, the engine may still write: the process ends with the store open (as after a crash).
+      if (finished) store.close();
     },
   };
 }
@@ -141,4 +158,11 @@ function listen(app: Hono, port: number, hostname: string, limits: ConnectionLim
       reject(new PushError('listen-failed', `cannot listen on ${hostname}:${port}: ${why}`, { cause: error.code }));
     });
   });
+}
+
+/** Whether `promise` settles within `ms`. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  return Promise.race([promise.then(() => true, () => true), timeout]).finally(() => clearTimeout(timer));
 }

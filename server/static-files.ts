@@ -11,7 +11,7 @@ export interface StaticDirs {
 }
 
 /** Built polyfill files served at the origin's root, so the worker's scope can be `/`. */
-const POLYFILL_FILES = ['declarative-push-sw.js', 'dwp-page.js', 'dwp-editor.js'];
+const POLYFILL_FILES = ['declarative-push-sw.js', 'declarative-push-sw-explainer.js', 'dwp-page.js', 'dwp-editor.js'];
 
 /**
  * Static files for the demo page. serveStatic refuses `..`, backslashes and encoded separators, and

@@ -54,9 +54,9 @@ beforeAll(async () => {
   temp = mkdtempSync(join(tmpdir(), 'dwp-consumer-'));
   [packed] = JSON.parse(await ok('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', temp], ROOT)) as [typeof packed];
   tarball = join(temp, `${NAME}-${manifest.version}.tgz`);
-  // The classic service-worker script is a file to copy or serve, not a module with types.
+  // The classic service-worker scripts are files to copy or serve, not modules with types.
   attw = run(process.execPath, [join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js'), tarball,
-    '--profile', 'esm-only', '--no-definitely-typed', '--format', 'ascii', '--exclude-entrypoints', './declarative-push-sw.js'], temp);
+    '--profile', 'esm-only', '--no-definitely-typed', '--format', 'ascii', '--exclude-entrypoints', './declarative-push-sw.js', './declarative-push-sw-explainer.js'], temp);
   project = join(temp, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
@@ -75,7 +75,7 @@ afterAll(() => {
 describe('the packed tarball', () => {
   it('holds what runs, and no tests, CI, benchmarks, sources or source maps', () => {
     const paths = packed.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/cli/dwpush.js', 'dist/polyfill/declarative-push-sw.js']));
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/cli/dwpush.js', 'dist/polyfill/declarative-push-sw.js', 'server/public/index.html']));
     expect(paths.filter((p) => /^(test|\.ci|examples)\/|bench|\.map$|(?<!\.d)\.ts$|tsconfig/.test(p))).toEqual([]);
   });
 
@@ -119,7 +119,7 @@ describe('installed into an empty project', () => {
       [`${NAME}/page`]: ['PageError', 'callServer', 'currentSubscription', 'hasNativePush', 'serverURL', 'subscribe', 'unsubscribe'],
     });
     expect(Object.values(report.files)).toEqual(Object.values(report.files).map(() => true));
-    expect(Object.keys(report.files)).toHaveLength(4);
+    expect(Object.keys(report.files)).toHaveLength(5);
     expect(Object.values(report.refused)).toEqual(['ERR_PACKAGE_PATH_NOT_EXPORTED', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
   });
 

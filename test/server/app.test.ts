@@ -19,7 +19,7 @@ beforeAll(async () => {
   writeFileSync(join(files, 'public', 'app.js'), 'console.log(1)');
   writeFileSync(join(files, 'public', 'css', 'site.css'), 'body{}');
   writeFileSync(join(files, 'secret.txt'), 'outside the public dir');
-  writeFileSync(join(files, 'polyfill', 'declarative-push-sw.js'), 'self.addEventListener("push", () => {})');
+  for (const sw of ['declarative-push-sw.js', 'declarative-push-sw-explainer.js']) writeFileSync(join(files, 'polyfill', sw), 'self.addEventListener("push", () => {})');
 });
 afterAll(async () => {
   await mock.close();
@@ -278,10 +278,12 @@ describe('static files', () => {
   });
 
   it('serves the built service worker at the root with Service-Worker-Allowed, 404 while a build is absent', async () => {
-    const sw = await h.app.request('/declarative-push-sw.js');
-    expect(sw.status).toBe(200);
-    expect(sw.headers.get('service-worker-allowed')).toBe('/');
-    expect(sw.headers.get('content-type')).toMatch(/javascript/);
+    for (const path of ['/declarative-push-sw.js', '/declarative-push-sw-explainer.js']) {
+      const sw = await h.app.request(path);
+      expect(sw.status).toBe(200);
+      expect(sw.headers.get('service-worker-allowed')).toBe('/');
+      expect(sw.headers.get('content-type')).toMatch(/javascript/);
+    }
     expect((await h.app.request('/dwp-page.js')).status).toBe(404);
   });
 

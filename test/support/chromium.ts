@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { describeWithBrowser } from './describe-with-browser.js';
 
 /**
  * Harness for tests in a real Chromium (Debian's package; playwright-core never downloads one).
@@ -11,24 +11,9 @@ import { describe, it } from 'vitest';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MISSING = `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`;
 
-/**
- * `describe` for tests that need Chromium. Without it: in CI (env CI set) one test that fails and
- * says why (a hook failure would only mark the tests skipped); elsewhere the suite is skipped with
- * a message.
- */
+/** `describe` for tests that need Chromium (see describeWithBrowser). */
 export function describeInChromium(name: string, body: () => void): void {
-  if (existsSync(CHROMIUM_PATH)) {
-    describe(name, body);
-    return;
-  }
-  if (process.env.CI) {
-    describe(name, () => it('needs Chromium', () => {
-      throw new Error(`${MISSING}: browser tests must run in CI`);
-    }));
-    return;
-  }
-  console.warn(`${MISSING}: "${name}" skipped (in CI it fails)`);
-  describe.skip(name, body);
+  describeWithBrowser(MISSING, CHROMIUM_PATH, name, body);
 }
 
 const FLAGS = [

@@ -47,6 +47,8 @@ export interface MockPushService {
   /** A new subscription; `answers` are used in order, the last one repeated (default: 201). */
   subscribe(answers?: Answer[]): MockSubscription;
   received(id: string): Received[];
+  /** Replaces the answers a subscription gets from now on (a push service that recovers). */
+  setAnswers(id: string, answers: Answer[]): void;
   /** Every request, in arrival order. */
   all(): (Received & { id: string })[];
   /** The protocol of each request, in arrival order ('2.0' or '1.1'). */
@@ -155,6 +157,9 @@ export async function startMockPushService(options: MockOptions = {}): Promise<M
       return { id, subscription: { endpoint: `${origin}/push/${id}`, keys: { p256dh: ecdh.getPublicKey('base64url'), auth } } };
     },
     received: (id) => entries.get(id)?.received ?? [],
+    setAnswers(id, answers) {
+      entries.get(id)!.answers = [...answers];
+    },
     all: () => log,
     versions: () => versions,
     connections: () => ({ opened, peakStreams }),
