@@ -19,12 +19,12 @@ import type { PushOriginGuard } from './push-origin-guard.js';
 import { checkPushRequestOptions, DEFAULT_TTL, type PushRequestOptions } from './push-request.js';
 import { readBody } from './request-body.js';
 import { mountStaticFiles, type StaticDirs } from './static-files.js';
-import type { SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
 import { subscriptionAccess } from './subscription-access.js';
 import { readChannels, readSubscription } from './subscription-input.js';
 
 export interface AppOptions extends StaticDirs {
-  store: SqliteStore;
+  store: Store;
   engine: BroadcastEngine;
   guard: PushOriginGuard;
   vapidPublicKey: string;
@@ -103,7 +103,7 @@ export function createApp(options: AppOptions): Hono {
       const { user, channels } = subscriptionAccess(grant, requested, publicChannels);
       // Stored as the guard's canonical URL: one push resource, one row, however it was spelled.
       const url = guard(subscription.endpoint);
-      store.saveSubscription({ ...subscription, endpoint: url.href }, url.origin, channels, user);
+      await store.saveSubscription({ ...subscription, endpoint: url.href }, url.origin, channels, user);
       return c.json({ endpoint: url.href, channels, ...(user !== null ? { user } : {}) }, 201);
     } catch (error) {
       return inputError(c, error);
@@ -114,29 +114,29 @@ export function createApp(options: AppOptions): Hono {
     const body = await readBody(c, ['endpoint']);
     if (body instanceof Response) return body;
     if (typeof body.endpoint !== 'string') return apiError(c, 'invalid-json', 'the body must be a JSON object {"endpoint": "..."}');
-    store.deleteSubscription(canonicalEndpoint(body.endpoint)?.href ?? body.endpoint);
+    await store.deleteSubscription(canonicalEndpoint(body.endpoint)?.href ?? body.endpoint);
     return c.body(null, 204);
   });
 
-  app.get('/api/users/:user/subscriptions', admin, (c) => {
+  app.get('/api/users/:user/subscriptions', admin, async (c) => {
     const user = c.req.param('user');
     const bad = userParam(user);
     if (bad) return apiError(c, 'invalid-option', bad, { option: 'user' });
-    const subscriptions = store.userSubscriptions(user).map((s) => ({
+    const subscriptions = (await store.userSubscriptions(user)).map((s) => ({
       id: s.id, pushService: s.pushService, channels: s.channels, createdAt: new Date(s.createdAt).toISOString(),
       lastOutcome: s.lastOutcome && { ...s.lastOutcome, at: new Date(s.lastOutcome.at).toISOString() },
     }));
     return c.json({ user, subscriptions });
   });
 
-  app.delete('/api/users/:user', admin, (c) => {
+  app.delete('/api/users/:user', admin, async (c) => {
     const user = c.req.param('user');
     const bad = userParam(user);
     if (bad) return apiError(c, 'invalid-option', bad, { option: 'user' });
-    return c.json({ user, deleted: store.deleteUser(user) });
+    return c.json({ user, deleted: await store.deleteUser(user) });
   });
 
-  app.get('/api/channels', admin, (c) => c.json(store.channelCounts()));
+  app.get('/api/channels', admin, async (c) => c.json(await store.channelCounts()));
 
   app.post('/api/notifications', admin, limit(MESSAGE_BODY_LIMIT), async (c) => {
     const body = await readBody(c, ['message', 'legacy', 'user', 'users', 'channel', 'channels', 'ttl', 'urgency', 'topic', 'send_at']);
@@ -147,15 +147,15 @@ export function createApp(options: AppOptions): Hono {
       const options = { ttl: body.ttl ?? DEFAULT_TTL, urgency: body.urgency, topic: body.topic } as PushRequestOptions & { ttl: number };
       checkPushRequestOptions(options);
       const bytes = preparePayload(body.message, { legacy: body.legacy });
-      const id = store.createBroadcast(bytes, { ...options, target, sendAt });
-      engine.enqueue(id);
+      const id = await store.createBroadcast(bytes, { ...options, target, sendAt });
+      await engine.enqueue(id);
       return c.json({ id }, 202);
     } catch (error) {
       return inputError(c, error);
     }
   });
 
-  app.get('/api/notifications', admin, (c) => {
+  app.get('/api/notifications', admin, async (c) => {
     const unknown = Object.keys(c.req.query()).find((name) => name !== 'limit' && name !== 'before');
     if (unknown !== undefined) return apiError(c, 'unknown-member', `"${unknown}" is not a parameter here; it takes limit and before`, { member: unknown });
     const limitParam = c.req.query('limit') ?? String(LIST_LIMIT.default);
@@ -164,24 +164,25 @@ export function createApp(options: AppOptions): Hono {
       return apiError(c, 'invalid-option', `limit must be a whole number from 1 to ${LIST_LIMIT.max}`, { option: 'limit' });
     }
     const before = c.req.query('before');
-    if (before !== undefined && !store.getBroadcast(before)) return apiError(c, 'invalid-option', 'before must be the id of a broadcast', { option: 'before' });
-    const notifications = store.listBroadcasts(count, before).map((b) => broadcastView(b));
+    if (before !== undefined && !await store.getBroadcast(before)) return apiError(c, 'invalid-option', 'before must be the id of a broadcast', { option: 'before' });
+    const notifications = (await store.listBroadcasts(count, before)).map((b) => broadcastView(b));
     const last = notifications.at(-1);
     return c.json({ notifications, ...(notifications.length === count && last ? { next: last.id } : {}) });
   });
 
-  app.get('/api/notifications/:id', admin, (c) => {
-    const b = store.getBroadcast(c.req.param('id'));
+  app.get('/api/notifications/:id', admin, async (c) => {
+    const b = await store.getBroadcast(c.req.param('id'));
     if (!b) return apiError(c, 'not-found', 'no broadcast has this id');
-    return c.json(broadcastView(b, store.pushServiceCounts(b.id)));
+    return c.json(broadcastView(b, await store.pushServiceCounts(b.id)));
   });
 
-  app.delete('/api/notifications/:id', admin, (c) => {
+  app.delete('/api/notifications/:id', admin, async (c) => {
     const id = c.req.param('id');
-    const b = store.getBroadcast(id);
-    if (!b) return apiError(c, 'not-found', 'no broadcast has this id');
-    if (!engine.cancel(id)) return apiError(c, 'already-finished', `this broadcast is already ${store.getBroadcast(id)!.status}`, { status: store.getBroadcast(id)!.status });
-    return c.json(broadcastView(store.getBroadcast(id)!));
+    if (!await store.getBroadcast(id)) return apiError(c, 'not-found', 'no broadcast has this id');
+    const cancelled = await engine.cancel(id);
+    const b = (await store.getBroadcast(id))!;
+    if (!cancelled) return apiError(c, 'already-finished', `this broadcast is already ${b.status}`, { status: b.status });
+    return c.json(broadcastView(b));
   });
 
   app.get('/metrics', admin, async (c) => {

@@ -1,3 +1,4 @@
+import { ERROR_CODES } from './error-codes.js';
 import type { LaneWork, SendFeedback } from './origin-lanes.js';
 import type { PushConnections } from './push-connections.js';
 import { isPushError, type PushErrorCode } from './push-error.js';
@@ -26,10 +27,13 @@ export type Attempt =
 
 /**
  * One message to many subscriptions as lane work: guard and encrypt (web-push, cached JWT) ahead of
- * the network, then POST; every outcome goes to `report`, once per item.
+ * the network, then POST; every outcome goes to `report`, once per item, including an item handed
+ * back unsent while its push service is paused for silence (`push-service-unresponsive`).
  */
 export function deliveryWork<T extends PushSubscriptionJSON>(context: BuildContext, deps: DeliveryDeps, report: (item: T, attempt: Attempt) => void): LaneWork<T, PushRequest> {
   return {
+    // Not sent: counted as an attempt, so deliveries to a push service that never answers again end as failed.
+    defer: (item) => report(item, { status: null, retryable: true, code: 'push-service-unresponsive', message: ERROR_CODES['push-service-unresponsive'].message }),
     async prepare(item) {
       try {
         const url = deps.guard(item.endpoint);

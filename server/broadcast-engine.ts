@@ -1,176 +1,219 @@
+import { randomUUID } from 'node:crypto';
 import type { DeliveryDeps } from './attempt-delivery.js';
-import { BroadcastRun } from './broadcast-run.js';
+import { createBatchSender, type BatchSender } from './batch-sender.js';
+import { runBatch } from './batch-run.js';
+import type { DeliveryMetrics } from './metrics.js';
 import type { BuildContext } from './request-builder.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
-import type { DeliveryMetrics } from './metrics.js';
-import { FINAL_STATUSES } from './broadcast-status.js';
-import type { Broadcast, SqliteStore } from './store/sqlite-store.js';
+import { InProcessScheduler, keyOf } from './scheduler/in-process-scheduler.js';
+import type { Scheduler } from './scheduler/scheduler.js';
+import { retryStoreCall } from './store/retry-store-call.js';
+import type { BatchRef, Store } from './store/store.js';
+import { VapidProblemWatch } from './vapid-problem-watch.js';
 
 export interface BroadcastEngineOptions extends DeliveryDeps {
-  store: SqliteStore;
+  store: Store;
+  /** In-process timers by default; pg-boss when several processes share a PostgreSQL database. */
+  scheduler?: Scheduler;
+  /** The sending pipeline; by default per-origin lanes over `attemptDelivery`. */
+  sender?: BatchSender;
   /** Requests in flight per push-service origin. */
   concurrency?: number;
+  /** Batches this process runs at once. */
+  batchConcurrency?: number;
   retry?: Partial<RetryPolicy>;
   /** 403 answers from one origin, at least half of its answers, before the broadcast reports a VAPID problem. */
   vapidProblemThreshold?: number;
+  /** How long a claimed batch stays this process's without renewal (renewed every third of it while it runs). */
+  leaseMs?: number;
+  /** How often a durable scheduler's engine looks for batches a dead process left (sweep), milliseconds. */
+  sweepEveryMs?: number;
   log?: (line: string) => void;
   metrics?: DeliveryMetrics;
+}
+
+/** What the engine keeps about a broadcast it is running batches of. */
+export interface BroadcastInProcess {
+  context: BuildContext;
+  watch: VapidProblemWatch;
+  /** Unix ms after which nothing of it is worth sending (its TTL, from when it was to leave), or null. */
+  deadline: number | null;
+  /** Aborted when the broadcast is cancelled or expires: its batches here send nothing more. */
+  halt: AbortController;
 }
 
 /** setTimeout's longest delay; a broadcast scheduled further out is looked at again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+const DEFAULT_LEASE_MS = 15_000;
+
 /**
- * Runs broadcasts one pass at a time, each fanned out over per-origin lanes. A broadcast whose
- * remaining deliveries wait for a retry steps aside (a timer queues it again when they are due), so
- * a later broadcast is not held up by an earlier one's backoff. Every outcome is committed within a
- * few milliseconds of the push service's answer, so after a crash only the deliveries in flight at
- * that moment are sent again; one the push service acknowledged and we recorded never is
- * (spec-notes.md#push-server, crash safety).
+ * Runs broadcasts as batches (spec-notes.md#push-server, scale-out): a broadcast's recipients are
+ * cut into batches when it is created; the scheduler hands batches to any process; a process claims
+ * a batch with a lease in the store, sends what is due, records each outcome as it arrives, and
+ * gives the batch back, due again when its earliest retry is. A batch whose remaining deliveries
+ * wait for a retry steps aside, so a later broadcast is not held up by an earlier one's backoff.
+ * Every outcome is committed within a few milliseconds of the push service's answer, so after a
+ * crash only the deliveries in flight at that moment are sent again (spec-notes.md#push-server,
+ * crash safety).
  */
 export class BroadcastEngine {
-  private readonly queue: string[] = [];
-  private readonly runs = new Map<string, BroadcastRun>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private running: Promise<void> | null = null;
-  private stopping = false;
-  private idleWaiters: (() => void)[] = [];
-  private readonly retry: RetryPolicy;
+  readonly store: Store;
+  readonly scheduler: Scheduler;
+  readonly sender: BatchSender;
+  readonly retry: RetryPolicy;
+  /** This process's name on leases. */
+  readonly owner: string;
+  readonly leaseMs: number;
+  /** Batches running in this process: a second job for one of them runs after the first ends. */
+  private readonly running = new Set<string>();
+  private readonly rerun = new Set<string>();
+  readonly broadcasts = new Map<string, BroadcastInProcess>();
+  readonly abort = new AbortController();
+  private sweeper: NodeJS.Timeout | null = null;
+  /** Timers of scheduled broadcasts (each process arms its own; `startScheduled` lets one of them start it). */
+  private readonly scheduled = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly options: BroadcastEngineOptions) {
+  constructor(readonly options: BroadcastEngineOptions) {
+    this.store = options.store;
+    this.scheduler = options.scheduler ?? new InProcessScheduler();
+    this.sender = options.sender ?? createBatchSender(options, options.concurrency);
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    // A process alone on its store (not durable) reclaims its own leases after a restart at once.
+    this.owner = this.scheduler.durable ? randomUUID() : 'this-process';
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
-  /** Picks up the broadcasts a previous process left unfinished. */
-  resume(): void {
-    for (const id of this.options.store.unfinishedBroadcasts()) this.enqueue(id);
+  /** Starts running batches; picks up what a previous process left unfinished. */
+  async start(): Promise<void> {
+    await this.scheduler.start((ref) => this.run(ref), this.options.batchConcurrency ?? 8);
+    for (const { id, dueInMs } of await this.call(() => this.store.scheduledBroadcasts())) this.later(id, dueInMs);
+    if (!this.scheduler.durable) {
+      for (const batch of await this.call(() => this.store.openBatches())) await this.scheduler.schedule(batch, batch.dueInMs);
+      return;
+    }
+    const sweepEveryMs = this.options.sweepEveryMs ?? 2_000;
+    const sweep = async () => {
+      try {
+        for (const ref of await this.store.strandedBatches(this.leaseMs)) await this.scheduler.schedule(ref, 0);
+      } catch (error) {
+        this.log(`sweep for stranded batches failed: ${(error as Error).message}`);
+      }
+    };
+    this.sweeper = setInterval(() => void sweep(), sweepEveryMs);
+    this.sweeper.unref();
   }
 
-  enqueue(id: string): void {
-    if (this.stopping || this.queue.includes(id)) return;
-    this.queue.push(id);
-    this.running ??= this.loop().finally(() => {
-      this.running = null;
-      this.wakeIdle();
-    });
+  /** Queues the batches of a broadcast just created (a broadcast without recipients is done at once). */
+  async enqueue(id: string): Promise<void> {
+    const broadcast = await this.call(() => this.store.getBroadcast(id));
+    if (broadcast?.status === 'scheduled') {
+      this.later(id, Math.max(0, broadcast.sendAt! - Date.now()));
+      return;
+    }
+    const batches = await this.call(() => this.store.openBatches(id));
+    for (const batch of batches) await this.scheduler.schedule(batch, batch.dueInMs);
+    if (batches.length === 0) await this.finish(id);
   }
 
-  /** Resolves when every broadcast is finished (or the engine stopped). */
+  /** Resolves when nothing is queued or running in this process. */
   idle(): Promise<void> {
-    if (!this.running && this.timers.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.scheduler.idle();
   }
 
   /**
-   * Cancels a broadcast: nothing more leaves (its pending deliveries become `unsent`, queued ones
-   * are dropped before they are sent); requests in flight finish and are recorded. False when it
-   * is unknown or already final.
+   * Cancels a broadcast: nothing more leaves (its pending deliveries become `unsent`, its batches
+   * close; batches running here stop starting requests, and other processes' stop when their lease
+   * renewal finds it cancelled); requests in flight finish and are recorded. False when it is
+   * unknown or already final.
    */
-  cancel(id: string): boolean {
-    if (!this.options.store.stopBroadcast(id, 'cancelled')) return false;
+  async cancel(id: string): Promise<boolean> {
+    if (!await this.call(() => this.store.stopBroadcast(id, 'cancelled'))) return false;
     this.halt(id);
     this.log(`broadcast ${id} cancelled`);
     return true;
   }
 
-  private halt(id: string): void {
-    this.runs.get(id)?.halt();
-    this.runs.delete(id);
-    clearTimeout(this.timers.get(id));
-    this.timers.delete(id);
-    const queued = this.queue.indexOf(id);
-    if (queued >= 0) this.queue.splice(queued, 1);
-    this.wakeIdle();
-  }
-
-  /** Stops taking work, lets requests in flight finish and records them; the rest resumes at the next start. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    for (const run of this.runs.values()) run.halt();
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    await this.running;
-    this.wakeIdle();
-  }
-
-  private wakeIdle(): void {
-    if (this.running || this.timers.size > 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  private async loop(): Promise<void> {
-    while (this.queue.length > 0 && !this.stopping) {
-      const id = this.queue.shift()!;
-      try {
-        const dueAt = await this.runPass(id);
-        if (dueAt !== null && !this.stopping) this.later(id, dueAt);
-      } catch (error) {
-        this.runs.delete(id);
-        this.options.store.setBroadcastStatus(id, 'failed', (error as Error).message);
-        this.log(`broadcast ${id} failed: ${(error as Error).message}`);
-      }
-    }
-  }
-
-  private later(id: string, dueAt: number): void {
-    clearTimeout(this.timers.get(id));
-    this.timers.set(id, setTimeout(() => {
-      this.timers.delete(id);
-      this.enqueue(id);
-    }, Math.min(MAX_TIMER_MS, Math.max(0, dueAt - Date.now()))));
-  }
-
-  /** Sends what is due now; returns when the next retry is due, or null once the broadcast is over. */
-  private async runPass(id: string): Promise<number | null> {
-    const { store } = this.options;
-    let run = this.runs.get(id);
-    if (!run) {
-      let broadcast = store.getBroadcast(id);
-      if (!broadcast || FINAL_STATUSES.includes(broadcast.status)) return null;
-      if (broadcast.status === 'scheduled') {
-        if (broadcast.sendAt! > Date.now()) return broadcast.sendAt;
-        store.startScheduled(id);
-        broadcast = store.getBroadcast(id)!;
-      }
-      if (this.expire(broadcast, Date.now())) return null;
-      store.setBroadcastStatus(id, 'running');
-      this.log(`broadcast ${id}: ${broadcast.pending} of ${broadcast.total} deliveries to go`);
-      const context: BuildContext = {
-        payload: broadcast.payload,
-        options: { ttl: broadcast.ttl, ...(broadcast.urgency ? { urgency: broadcast.urgency } : {}), ...(broadcast.topic ? { topic: broadcast.topic } : {}) },
-      };
-      run = new BroadcastRun(id, this.options, this.retry, context, (line) => this.log(line), () => this.stopping);
-      this.runs.set(id, run);
-    }
-    await run.pass();
-    if (this.stopping || run.halted) return null;
-    const dueAt = store.nextDueAt(id);
-    // A retry due after the TTL ran out would be dropped by the push service anyway.
-    if (dueAt !== null && this.expire(store.getBroadcast(id)!, dueAt)) return null;
-    if (dueAt !== null) return dueAt;
-    this.runs.delete(id);
-    store.setBroadcastStatus(id, 'done');
-    const done = store.getBroadcast(id)!;
-    this.log(`broadcast ${id} done: ${done.sent} sent, ${done.failed} failed, ${done.gone} gone`);
-    return null;
-  }
-
   /**
-   * Stops a broadcast whose TTL runs out by `at`, counted from when it was to leave
-   * (spec-notes.md#grants, broadcast management). TTL 0 means "now or never" to a push
-   * service, not to our queue: such broadcasts never expire here.
+   * Stops a broadcast whose TTL runs out by `at` (spec-notes.md#grants, broadcast management);
+   * true when it did (or it was stopped already).
    */
-  private expire(broadcast: Broadcast, at: number): boolean {
-    if (broadcast.ttl === 0 || at < (broadcast.sendAt ?? broadcast.createdAt) + broadcast.ttl * 1000) return false;
-    if (!this.options.store.stopBroadcast(broadcast.id, 'expired')) return false;
-    this.halt(broadcast.id);
-    this.log(`broadcast ${broadcast.id} expired: its TTL of ${broadcast.ttl} s ran out before every delivery was made`);
+  async expireIfLate(id: string, deadline: number | null, at: number): Promise<boolean> {
+    if (deadline === null || at < deadline) return false;
+    if (await this.call(() => this.store.stopBroadcast(id, 'expired'))) {
+      this.log(`broadcast ${id} expired: its TTL ran out before every delivery was made`);
+    }
+    this.halt(id);
     return true;
   }
 
-  private log(line: string): void {
+  private halt(id: string): void {
+    this.broadcasts.get(id)?.halt.abort();
+    this.broadcasts.delete(id);
+    clearTimeout(this.scheduled.get(id));
+    this.scheduled.delete(id);
+  }
+
+  /** A scheduled broadcast's timer: when due, one process snapshots its recipients and every process queues its batches. */
+  private later(id: string, dueInMs: number): void {
+    clearTimeout(this.scheduled.get(id));
+    const timer = setTimeout(() => {
+      this.scheduled.delete(id);
+      if (this.stopping) return;
+      void (async () => {
+        const broadcast = await this.call(() => this.store.getBroadcast(id));
+        if (broadcast?.status === 'scheduled' && broadcast.sendAt! > Date.now()) return this.later(id, broadcast.sendAt! - Date.now());
+        await this.call(() => this.store.startScheduled(id));
+        await this.enqueue(id);
+      })().catch((error: Error) => this.log(`broadcast ${id}: starting it failed: ${error.message}`));
+    }, Math.min(MAX_TIMER_MS, dueInMs));
+    timer.unref();
+    this.scheduled.set(id, timer);
+  }
+
+  /** Stops taking work, lets requests in flight finish and records them; the rest resumes later. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    for (const timer of this.scheduled.values()) clearTimeout(timer);
+    this.scheduled.clear();
+    if (this.sweeper) clearInterval(this.sweeper);
+    await Promise.all([this.sender.stop(), this.scheduler.stop()]);
+  }
+
+  get stopping(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async run(ref: BatchRef): Promise<void> {
+    const key = keyOf(ref);
+    if (this.stopping) return;
+    if (this.running.has(key)) {
+      this.rerun.add(key);
+      return;
+    }
+    this.running.add(key);
+    try {
+      await runBatch(this, ref);
+    } finally {
+      this.running.delete(key);
+      if (this.rerun.delete(key)) await this.scheduler.schedule(ref, 0);
+    }
+  }
+
+  /** Marks the broadcast done once no batch of it is open (whichever process finishes last). */
+  async finish(id: string): Promise<void> {
+    this.broadcasts.delete(id);
+    if (!await this.call(() => this.store.finishBroadcastIfDone(id))) return;
+    const done = await this.call(() => this.store.getBroadcast(id));
+    this.log(`broadcast ${id} done: ${done?.sent} sent, ${done?.failed} failed, ${done?.gone} gone`);
+  }
+
+  /** A store call, tried again while the failure is transient (spec-notes.md#push-server, scale-out). */
+  call<T>(fn: () => Promise<T>): Promise<T> {
+    return retryStoreCall(fn, (error, attempt) => this.log(`store call failed (try ${attempt}), trying again: ${error.message}`));
+  }
+
+  log(line: string): void {
     this.options.log?.(line);
   }
 }

@@ -1,4 +1,4 @@
-import type { BroadcastSummary, Broadcast, PushServiceCounts } from './store/sqlite-store.js';
+import type { BroadcastSummary, Broadcast, PushServiceCounts } from './store/store.js';
 
 /**
  * A broadcast as the admin API shows it: status and counters; the target (`users`/`channels`, or

@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   // The push service: no answer yet may come later.
   'timeout': { status: 504, retryable: true, message: 'the push service did not answer in time' },
   'network-error': { status: 502, retryable: true, message: 'the push service could not be reached, or the connection broke' },
+  'push-service-unresponsive': { status: 503, retryable: true, message: 'not sent: the push service stopped answering, so its deliveries wait a while' },
   'server-error': { status: 502, retryable: false, message: 'the server answered with an error' },
   // The server itself.
   'invalid-vapid-keys': { status: 500, retryable: false, message: 'the VAPID keys are missing, damaged or not P-256' },

@@ -1,6 +1,6 @@
 import { isUserName } from './grant.js';
 import { PushError } from './push-error.js';
-import type { BroadcastTarget } from './store/sqlite-store.js';
+import type { BroadcastTarget } from './store/store.js';
 import { isChannelName } from './subscription-input.js';
 
 /** Bounds on one request's target lists: a send to more users than this is a broadcast to a channel. */

@@ -14,6 +14,8 @@ export interface LaneWork<T, R> {
   prepare(item: T): Promise<R | null>;
   /** Sends a prepared item and reports its outcome itself; never throws. */
   send(item: T, prepared: R): Promise<SendFeedback>;
+  /** Takes back an item not sent because its push service stopped answering (it reports its own outcome). */
+  defer(item: T): void;
 }
 
 export interface LaneOptions {
@@ -37,13 +39,17 @@ interface Learnt {
   concurrency: AdaptiveConcurrency;
   /** performance.now() of the last HTTP answer; 0 before the first. */
   lastAnswerAt: number;
+  /** Date.now() until which nothing is sent: the push service stopped answering (a timeout, a broken connection). */
+  pausedUntil: number;
+  /** The next pause: doubles while the service stays silent, back to the first at its next answer. */
+  backoffMs: number;
 }
 
 /**
- * Per push-service origin: a bounded queue, encryption a window ahead of the network, and an
- * adaptive number of requests in flight, so a slow, hanging or throttling service slows only its
- * own deliveries (spec-notes.md#push-server, concurrency). A lane is dropped when it empties; its
- * learnt concurrency is kept.
+ * Per push-service origin: a bounded queue, encryption a window ahead of the network, an adaptive
+ * number of requests in flight, and a pause when the service falls silent (what waits is handed
+ * back, not held), so a slow, hanging or throttling service slows only its own deliveries
+ * (spec-notes.md#push-server, concurrency). A lane is dropped when it empties; what it learnt is kept.
  */
 export class OriginLanes<T, R> {
   private readonly lanes = new Map<string, Lane<T, R>>();
@@ -56,6 +62,11 @@ export class OriginLanes<T, R> {
   /** Queues an item unless its origin's queue is full (then false: offer it again later). */
   offer(origin: string, item: T): boolean {
     if (this.stopped) return false;
+    const learnt = this.learnt.get(origin);
+    if (learnt && learnt.pausedUntil > Date.now()) {
+      this.work.defer(item);
+      return true;
+    }
     const lane = this.lane(origin);
     if (!lane.queue.push(item)) return false;
     this.pump(origin, lane);
@@ -77,8 +88,7 @@ export class OriginLanes<T, R> {
   /** The origin answers: worth waiting for when its queue is full (a hanging one is not). */
   flowing(origin: string): boolean {
     const learnt = this.learnt.get(origin);
-    if (!learnt || learnt.lastAnswerAt === 0) return false;
-    return performance.now() - learnt.lastAnswerAt < Math.max(FLOWING_MS, 4 * learnt.concurrency.latencyMs);
+    return learnt !== undefined && answering(learnt);
   }
 
   /** Items the origin's lane holds now: queued, being encrypted, ready and in flight. */
@@ -111,7 +121,10 @@ export class OriginLanes<T, R> {
     let lane = this.lanes.get(origin);
     if (!lane) {
       let learnt = this.learnt.get(origin);
-      if (!learnt) this.learnt.set(origin, (learnt = { concurrency: new AdaptiveConcurrency(this.options.ceiling), lastAnswerAt: 0 }));
+      if (!learnt) {
+        learnt = { concurrency: new AdaptiveConcurrency(this.options.ceiling), lastAnswerAt: 0, pausedUntil: 0, backoffMs: FIRST_PAUSE_MS };
+        this.learnt.set(origin, learnt);
+      }
       lane = {
         queue: new RingQueue(this.options.capacity), ready: new RingQueue(this.options.ceiling + READY_MIN),
         preparing: 0, active: 0, learnt, roomWaiters: [],
@@ -126,6 +139,10 @@ export class OriginLanes<T, R> {
       while (lane.queue.shift() !== undefined);
       while (lane.ready.shift() !== undefined);
     }
+    if (this.paused(lane)) {
+      for (let next = lane.ready.shift(); next; next = lane.ready.shift()) this.work.defer(next.item);
+      for (let item = lane.queue.shift(); item !== undefined; item = lane.queue.shift()) this.work.defer(item);
+    }
     const limit = lane.learnt.concurrency.limit;
     // Encryption keeps one window of requests ready: the network never waits for it, nor does it run far ahead.
     while (lane.queue.length > 0 && lane.preparing + lane.ready.length < limit + READY_MIN) {
@@ -139,7 +156,7 @@ export class OriginLanes<T, R> {
       });
     }
     this.wakeRoom(lane);
-    while (lane.active < limit && lane.ready.length > 0) {
+    while (!this.paused(lane) && lane.active < limit && lane.ready.length > 0) {
       const { item, prepared } = lane.ready.shift()!;
       lane.active++;
       void this.work.send(item, prepared).then((feedback) => this.learn(lane, feedback)).finally(() => {
@@ -155,9 +172,21 @@ export class OriginLanes<T, R> {
 
   private learn(lane: Lane<T, R>, feedback: SendFeedback): void {
     const { learnt } = lane;
-    if (feedback.latencyMs !== null) learnt.lastAnswerAt = performance.now();
+    if (feedback.latencyMs !== null) {
+      learnt.lastAnswerAt = performance.now();
+      learnt.pausedUntil = 0;
+      learnt.backoffMs = FIRST_PAUSE_MS;
+    } else if (feedback.congested && !answering(learnt) && !this.paused(lane)) {
+      // Silence, not one broken request: what waits would only wait behind requests that time out, holding the broadcast.
+      learnt.pausedUntil = Date.now() + learnt.backoffMs;
+      learnt.backoffMs = Math.min(MAX_PAUSE_MS, learnt.backoffMs * 2);
+    }
     if (feedback.congested) learnt.concurrency.congested();
     else if (feedback.latencyMs !== null) learnt.concurrency.answered(feedback.latencyMs);
+  }
+
+  private paused(lane: Lane<T, R>): boolean {
+    return lane.learnt.pausedUntil > Date.now();
   }
 
   private wakeRoom(lane: Lane<T, R>): void {
@@ -166,10 +195,17 @@ export class OriginLanes<T, R> {
   }
 }
 
+function answering(learnt: Learnt): boolean {
+  return learnt.lastAnswerAt > 0 && performance.now() - learnt.lastAnswerAt < Math.max(FLOWING_MS, 4 * learnt.concurrency.latencyMs);
+}
+
 /** A lane whose last answer is more recent than this (or four round trips) is flowing. */
 const FLOWING_MS = 1000;
 /** Requests kept encrypted beyond the concurrency limit, so a small limit still has one ready. */
 const READY_MIN = 16;
+/** A push service that stopped answering gets nothing new for this long, doubling up to MAX_PAUSE_MS. */
+const FIRST_PAUSE_MS = 1000;
+const MAX_PAUSE_MS = 60_000;
 
 /** Requests in flight per push service, at most: enough to hide a push service 200 ms away. */
 export const DEFAULT_CONCURRENCY = 256;

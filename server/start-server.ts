@@ -16,7 +16,7 @@ import { PushError } from './push-error.js';
 import { createPushOriginGuard } from './push-origin-guard.js';
 import { createRequestBuilder } from './request-builder.js';
 import { loadWithPeer } from './optional-peer.js';
-import type { SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
 import { createVapidAuthorizer } from './vapid-authorization.js';
 import { loadOrCreateVapidKeys, VAPID_KEYS_FILE } from './vapid-keys.js';
 
@@ -59,7 +59,7 @@ export interface ServerConfig {
 export interface RunningServer {
   url: string;
   app: Hono;
-  store: SqliteStore;
+  store: Store;
   engine: BroadcastEngine;
   metrics: ServerMetrics;
   vapidPublicKey: string;
@@ -121,7 +121,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  engine.resume();
+  await engine.start();
   return {
     url: `http://${host}:${port}`,
     app, store, engine, metrics, vapidPublicKey: keys.publicKey,
@@ -144,7 +144,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await builder.close();
       connections.close();
       // Unfinished, the engine may still write: the process ends with the store open (as after a crash).
-      if (finished) store.close();
+      if (finished) await store.close();
     },
   };
 }

@@ -1,117 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { PushRequestOptions, PushSubscriptionJSON } from '../push-request.js';
-export type { BroadcastStatus } from '../broadcast-status.js';
-import { FINAL_STATUSES, type BroadcastStatus } from '../broadcast-status.js';
-import { INDEXES, SCHEMA } from './schema.js';
+import type { PushSubscriptionJSON } from '../push-request.js';
+import { mergeProblems, toBroadcast, toSummary, toTarget, type BroadcastRow, type SummaryRow } from './broadcast-row.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import {
+  BATCH_SIZE, type BatchRef, type Broadcast, type BroadcastOptions, type BroadcastProblem, type BroadcastSummary, type BroadcastTarget,
+  type ChannelCounts, type DeliveryOutcome, type DeliveryState, type DueDelivery, type FailureReason, type NewSubscription, type OpenBatch,
+  type PushServiceCounts, type Store, type StoredSubscription, type UserSubscription,
+} from './store.js';
 
-/**
- * A delivery's state: `pending` until final; then `sent` (2xx), `failed`, `gone` (404/410, or
- * unsubscribed meanwhile) or `unsent` (its broadcast was cancelled or expired first).
- */
-export type DeliveryState = 'pending' | 'sent' | 'failed' | 'gone' | 'unsent';
-
-/** Who a broadcast goes to: the union of these users' and channels' subscriptions, or everyone (null). */
-export interface BroadcastTarget {
-  users: string[];
-  channels: string[];
-}
-
-/** A user's device as the admin API lists it: never the endpoint or keys. */
-export interface UserSubscription {
-  id: number;
-  pushService: string;
-  channels: string[];
-  createdAt: number;
-  lastOutcome: { state: DeliveryState; status: number | null; at: number } | null;
-}
-
-export interface ChannelCounts {
-  total: number;
-  users: number;
-  channels: { channel: string; subscribers: number }[];
-}
-
-export type PushServiceCounts = Record<string, Record<DeliveryState, number>>;
-
-export interface StoredSubscription extends PushSubscriptionJSON {
-  id: number;
-}
-
-export interface BroadcastProblem {
-  code: 'vapid-rejected';
-  origin: string;
-  count: number;
-}
-
-export interface BroadcastSummary {
-  id: string;
-  status: BroadcastStatus;
-  /** null: every subscriber. */
-  target: BroadcastTarget | null;
-  ttl: number;
-  createdAt: number;
-  sendAt: number | null;
-  total: number;
-  sent: number;
-  failed: number;
-  gone: number;
-  unsent: number;
-  pending: number;
-}
-
-export interface Broadcast extends BroadcastSummary, Omit<PushRequestOptions, 'ttl'> {
-  payload: Uint8Array;
-  problems: BroadcastProblem[];
-  error: string | null;
-  failures: FailureReason[];
-}
-
-export interface PendingDelivery extends StoredSubscription {
-  attempts: number;
-  origin: string;
-}
-
-/** A recipient that unsubscribed after the broadcast was created. */
-export interface UnsubscribedDelivery {
-  id: number;
-  attempts: number;
-  endpoint: null;
-}
-
-export interface DeliveryOutcome {
-  subscriptionId: number;
-  state: DeliveryState;
-  attempts: number;
-  nextAttemptAt: number;
-  lastStatus: number | null;
-  /** The error code when there was no HTTP answer (error-codes.ts), else null. */
-  lastError: string | null;
-}
-
-/** Failed deliveries of one broadcast grouped by their last reason: the push service's status, or an error code. */
-export interface FailureReason {
-  status: number | null;
-  code: string | null;
-  count: number;
-}
-
-interface BroadcastRow {
-  id: string; payload: Buffer; channel: string | null; target: string | null; ttl: number; urgency: string | null; topic: string | null;
-  status: BroadcastStatus; total: number; sent: number; failed: number; gone: number; unsent: number; problems: string; error: string | null;
-  created_at: number; send_at: number | null;
-}
-
-const SUMMARY_COLUMNS = 'id, status, channel, target, ttl, created_at, send_at, total, sent, failed, gone, unsent';
 const UNFINISHED = `('scheduled', 'queued', 'running')`;
+/** A listing's columns, counters summed over the broadcast's batches. */
+const SUMMARY = `b.id, b.status, b.channel, b.target, b.ttl, b.created_at, b.send_at, b.total, b.unsent,
+  coalesce((SELECT sum(sent) FROM batches WHERE broadcast_id = b.id), 0) AS sent,
+  coalesce((SELECT sum(failed) FROM batches WHERE broadcast_id = b.id), 0) AS failed,
+  coalesce((SELECT sum(gone) FROM batches WHERE broadcast_id = b.id), 0) AS gone`;
 
 /**
- * The embedded store: one SQLite file in WAL mode. Writes that must survive a crash (a delivery
- * acknowledged by the push service) are committed in small batches by the broadcast engine;
- * subscriptions are read page by page, never all at once.
+ * The embedded store: one SQLite file in WAL mode, for one server process (better-sqlite3 is
+ * synchronous; the methods are async to meet the `Store` seam). Its clock is this machine's.
  */
-export class SqliteStore {
+export class SqliteStore implements Store {
   /** @internal Tests read the file through it; not part of the declarations (better-sqlite3 is an optional peer). */
   readonly db: Database.Database;
   private readonly statements;
@@ -122,9 +31,8 @@ export class SqliteStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA);
+    this.db.pragma('busy_timeout = 5000');
     migrateSqlite(this.db);
-    this.db.exec(INDEXES);
     const db = this.db;
     this.statements = {
       upsert: db.prepare(`INSERT INTO subscriptions (endpoint, p256dh, auth, origin, created_at, user_id) VALUES (?, ?, ?, ?, ?, ?)
@@ -138,21 +46,20 @@ export class SqliteStore {
       insertBroadcast: db.prepare(`INSERT INTO broadcasts (id, seq, payload, target, ttl, urgency, topic, status, created_at, send_at)
         VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM broadcasts), ?, ?, ?, ?, ?, ?, ?, ?)`),
       snapshotAll: db.prepare('INSERT INTO deliveries (broadcast_id, subscription_id, origin) SELECT ?, id, origin FROM subscriptions'),
-      // The union of the users' and the channels' subscriptions, each once (it is one SELECT over subscriptions).
+      // The union of the users' and the channels' subscriptions, each once (one SELECT over subscriptions).
       snapshotTarget: db.prepare(`INSERT INTO deliveries (broadcast_id, subscription_id, origin) SELECT ?, s.id, s.origin FROM subscriptions s
         WHERE s.user_id IN (SELECT value FROM json_each(?))
         OR s.id IN (SELECT subscription_id FROM subscription_channels WHERE channel IN (SELECT value FROM json_each(?)))`),
-      setTotal: db.prepare('UPDATE broadcasts SET total = ? WHERE id = ?'),
-      startScheduled: db.prepare(`UPDATE broadcasts SET status = 'queued' WHERE id = ? AND status = 'scheduled'`),
-      getBroadcast: db.prepare('SELECT * FROM broadcasts WHERE id = ?'),
-      listNewest: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM broadcasts ORDER BY seq DESC LIMIT ?`),
-      listBefore: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM broadcasts WHERE seq < (SELECT seq FROM broadcasts WHERE id = ?) ORDER BY seq DESC LIMIT ?`),
-      unfinished: db.prepare(`SELECT id FROM broadcasts WHERE status IN ${UNFINISHED} ORDER BY seq`),
+      startScheduled: db.prepare(`UPDATE broadcasts SET status = 'queued' WHERE id = ? AND status = 'scheduled' RETURNING target, channel`),
+      scheduled: db.prepare(`SELECT id, max(0, send_at - ?) AS dueInMs FROM broadcasts WHERE status = 'scheduled' ORDER BY seq`),
+      listNewest: db.prepare(`SELECT ${SUMMARY} FROM broadcasts b ORDER BY b.seq DESC LIMIT ?`),
+      listBefore: db.prepare(`SELECT ${SUMMARY} FROM broadcasts b WHERE b.seq < (SELECT seq FROM broadcasts WHERE id = ?) ORDER BY b.seq DESC LIMIT ?`),
+      countsByOrigin: db.prepare('SELECT origin, state, count(*) AS n FROM deliveries WHERE broadcast_id = ? GROUP BY origin, state'),
       stop: db.prepare(`UPDATE broadcasts SET status = ?, finished_at = ? WHERE id = ? AND status IN ${UNFINISHED}`),
       unsendPending: db.prepare(`UPDATE deliveries SET state = 'unsent' WHERE broadcast_id = ? AND state = 'pending'`),
       addUnsent: db.prepare('UPDATE broadcasts SET unsent = unsent + ? WHERE id = ?'),
-      queueDepth: db.prepare(`SELECT coalesce(sum(total - sent - failed - gone - unsent), 0) AS n FROM broadcasts WHERE status IN ${UNFINISHED}`),
-      countsByOrigin: db.prepare('SELECT origin, state, count(*) AS n FROM deliveries WHERE broadcast_id = ? GROUP BY origin, state'),
+      queueDepth: db.prepare(`SELECT count(*) AS n FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id
+        WHERE b.status IN ('queued', 'running') AND d.state = 'pending'`),
       userSubscriptions: db.prepare(`SELECT s.id, s.origin, s.created_at, s.last_outcome, s.last_status, s.last_outcome_at,
         (SELECT json_group_array(channel) FROM subscription_channels WHERE subscription_id = s.id) AS channels
         FROM subscriptions s WHERE s.user_id = ? ORDER BY s.id`),
@@ -163,82 +70,83 @@ export class SqliteStore {
       finishUnsent: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?
         WHERE broadcast_id = ? AND subscription_id = ? AND state = 'unsent'`),
       count_unsent: db.prepare('UPDATE broadcasts SET unsent = unsent - 1 WHERE id = ?'),
-      setStatus: db.prepare('UPDATE broadcasts SET status = ?, error = ?, finished_at = ? WHERE id = ?'),
+      insertBatches: db.prepare(`INSERT INTO batches (broadcast_id, batch, first_id, last_id, total, due_at)
+        SELECT @id, (rn - 1) / ${BATCH_SIZE}, min(subscription_id), max(subscription_id), count(*), @now
+        FROM (SELECT subscription_id, row_number() OVER (ORDER BY subscription_id) AS rn FROM deliveries WHERE broadcast_id = @id)
+        GROUP BY (rn - 1) / ${BATCH_SIZE}`),
+      setTotal: db.prepare('UPDATE broadcasts SET total = ? WHERE id = ?'),
+      getBroadcast: db.prepare(`SELECT b.*, coalesce(c.sent, 0) AS sent, coalesce(c.failed, 0) AS failed, coalesce(c.gone, 0) AS gone
+        FROM broadcasts b LEFT JOIN (SELECT sum(sent) AS sent, sum(failed) AS failed, sum(gone) AS gone FROM batches WHERE broadcast_id = @id) c
+        WHERE b.id = @id`),
+      fail: db.prepare(`UPDATE broadcasts SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`),
+      closeBatchesOf: db.prepare('UPDATE batches SET due_at = NULL, lease_owner = NULL, lease_until = NULL WHERE broadcast_id = ?'),
+      getProblems: db.prepare('SELECT problems FROM broadcasts WHERE id = ?'),
       setProblems: db.prepare('UPDATE broadcasts SET problems = ? WHERE id = ?'),
-      pendingPage: db.prepare(`SELECT d.subscription_id AS id, d.attempts, s.endpoint, s.p256dh, s.auth, s.origin
-        FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id
-        WHERE d.broadcast_id = ? AND d.state = 'pending' AND d.next_attempt_at <= ? AND d.subscription_id > ?
-        ORDER BY d.subscription_id LIMIT ?`),
-      nextDue: db.prepare(`SELECT min(next_attempt_at) AS at FROM deliveries WHERE broadcast_id = ? AND state = 'pending'`),
+      finishIfDone: db.prepare(`UPDATE broadcasts SET status = 'done', finished_at = @now WHERE id = @id AND status IN ('queued', 'running')
+        AND NOT EXISTS (SELECT 1 FROM batches WHERE broadcast_id = @id AND due_at IS NOT NULL)`),
+      openBatchesOf: db.prepare(`SELECT broadcast_id AS broadcastId, batch, max(0, due_at - ?) AS dueInMs FROM batches
+        WHERE broadcast_id = ? AND due_at IS NOT NULL ORDER BY batch`),
+      openBatches: db.prepare(`SELECT t.broadcast_id AS broadcastId, t.batch, max(0, t.due_at - ?) AS dueInMs
+        FROM batches t JOIN broadcasts b ON b.id = t.broadcast_id
+        WHERE t.due_at IS NOT NULL AND b.status IN ('queued', 'running') ORDER BY b.seq, t.batch`),
+      stranded: db.prepare(`SELECT t.broadcast_id AS broadcastId, t.batch FROM batches t JOIN broadcasts b ON b.id = t.broadcast_id
+        WHERE t.due_at IS NOT NULL AND t.due_at <= @dueBefore AND (t.lease_until IS NULL OR t.lease_until < @now) AND b.status IN ('queued', 'running')
+        ORDER BY b.seq, t.batch`),
+      claim: db.prepare(`UPDATE batches SET lease_owner = @owner, lease_until = @until
+        WHERE broadcast_id = @id AND batch = @batch AND due_at IS NOT NULL AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until < @now)
+        AND EXISTS (SELECT 1 FROM broadcasts WHERE id = @id AND status IN ('queued', 'running'))`),
+      markRunning: db.prepare(`UPDATE broadcasts SET status = 'running' WHERE id = ? AND status = 'queued'`),
+      release: db.prepare(`UPDATE batches SET lease_owner = NULL, lease_until = NULL,
+        due_at = (SELECT min(next_attempt_at) FROM deliveries WHERE broadcast_id = @id AND subscription_id BETWEEN first_id AND last_id AND state = 'pending')
+        WHERE broadcast_id = @id AND batch = @batch AND lease_owner = @owner RETURNING due_at AS dueAt`),
+      duePage: db.prepare(`SELECT d.subscription_id AS id, d.attempts, s.endpoint, s.p256dh, s.auth, s.origin
+        FROM batches t JOIN deliveries d ON d.broadcast_id = t.broadcast_id AND d.subscription_id BETWEEN t.first_id AND t.last_id
+        LEFT JOIN subscriptions s ON s.id = d.subscription_id
+        WHERE t.broadcast_id = @id AND t.batch = @batch AND d.subscription_id > @after AND d.state = 'pending' AND d.next_attempt_at <= @now
+        ORDER BY d.subscription_id LIMIT @limit`),
       updateDelivery: db.prepare(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?
         WHERE broadcast_id = ? AND subscription_id = ? AND state = 'pending'`),
       failures: db.prepare(`SELECT last_status AS status, last_error AS code, count(*) AS count FROM deliveries
         WHERE broadcast_id = ? AND state = 'failed' GROUP BY last_status, last_error ORDER BY count DESC LIMIT 20`),
-      count_sent: db.prepare('UPDATE broadcasts SET sent = sent + 1 WHERE id = ?'),
-      count_failed: db.prepare('UPDATE broadcasts SET failed = failed + 1 WHERE id = ?'),
-      count_gone: db.prepare('UPDATE broadcasts SET gone = gone + 1 WHERE id = ?'),
+      count_sent: db.prepare('UPDATE batches SET sent = sent + 1 WHERE broadcast_id = ? AND batch = ?'),
+      count_failed: db.prepare('UPDATE batches SET failed = failed + 1 WHERE broadcast_id = ? AND batch = ?'),
+      count_gone: db.prepare('UPDATE batches SET gone = gone + 1 WHERE broadcast_id = ? AND batch = ?'),
+      insertSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING'),
+      getSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
     };
   }
 
-  /** Adds or replaces (by endpoint) a subscription, its channels and its user; returns its id. */
-  saveSubscription(subscription: PushSubscriptionJSON, origin: string, channels: readonly string[] = [], user: string | null = null): number {
-    return this.db.transaction(() => {
-      const { id } = this.statements.upsert.get(subscription.endpoint, subscription.keys.p256dh, subscription.keys.auth, origin, Date.now(), user) as { id: number };
-      this.statements.clearChannels.run(id);
-      for (const channel of channels) this.statements.addChannel.run(channel, id);
-      return id;
-    })();
+  async saveSubscription(subscription: PushSubscriptionJSON, origin: string, channels: readonly string[] = [], user: string | null = null): Promise<number> {
+    return this.db.transaction(() => this.upsertSubscription(subscription, origin, channels, user))();
   }
 
-  /** Many subscriptions in one transaction (imports, benchmarks). */
-  saveSubscriptions(entries: Iterable<{ subscription: PushSubscriptionJSON; origin: string; channels?: string[]; user?: string }>): void {
+  async saveSubscriptions(entries: Iterable<NewSubscription>): Promise<void> {
     this.db.transaction(() => {
-      for (const e of entries) this.saveSubscription(e.subscription, e.origin, e.channels, e.user ?? null);
+      for (const e of entries) this.upsertSubscription(e.subscription, e.origin, e.channels ?? [], e.user ?? null);
     })();
   }
 
-  /** A user's devices, oldest first: push service, channels, when, and the last delivery's outcome. */
-  userSubscriptions(user: string): UserSubscription[] {
-    const rows = this.statements.userSubscriptions.all(user) as {
-      id: number; origin: string; created_at: number; channels: string;
-      last_outcome: DeliveryState | null; last_status: number | null; last_outcome_at: number | null;
-    }[];
-    return rows.map((r) => ({
-      id: r.id, pushService: r.origin, channels: (JSON.parse(r.channels) as string[]).sort(), createdAt: r.created_at,
-      lastOutcome: r.last_outcome === null ? null : { state: r.last_outcome, status: r.last_status, at: r.last_outcome_at! },
-    }));
+  private upsertSubscription(subscription: PushSubscriptionJSON, origin: string, channels: readonly string[], user: string | null): number {
+    const { id } = this.statements.upsert.get(subscription.endpoint, subscription.keys.p256dh, subscription.keys.auth, origin, Date.now(), user) as { id: number };
+    this.statements.clearChannels.run(id);
+    for (const channel of channels) this.statements.addChannel.run(channel, id);
+    return id;
   }
 
-  /** Deletes every subscription of a user (account deletion); returns how many. */
-  deleteUser(user: string): number {
-    return this.statements.deleteUser.run(user).changes;
-  }
-
-  /** Subscribers per channel and in all, and how many users have at least one device. */
-  channelCounts(): ChannelCounts {
-    const channels = (this.statements.channelCounts.all() as { channel: string; n: number }[]).map((r) => ({ channel: r.channel, subscribers: r.n }));
-    return { total: this.countSubscriptions(), users: (this.statements.userCount.get() as { n: number }).n, channels };
-  }
-
-  deleteSubscription(endpoint: string): boolean {
+  async deleteSubscription(endpoint: string): Promise<boolean> {
     return this.statements.deleteByEndpoint.run(endpoint).changes > 0;
   }
 
-  getSubscription(endpoint: string): StoredSubscription | undefined {
+  async getSubscription(endpoint: string): Promise<StoredSubscription | undefined> {
     const row = this.statements.getByEndpoint.get(endpoint) as { id: number; endpoint: string; p256dh: string; auth: string } | undefined;
     return row && { id: row.id, endpoint: row.endpoint, keys: { p256dh: row.p256dh, auth: row.auth } };
   }
 
-  countSubscriptions(): number {
+  async countSubscriptions(): Promise<number> {
     return (this.statements.count.get() as { n: number }).n;
   }
 
-  /**
-   * Records a broadcast. Sent now, it snapshots its recipients in the same transaction; scheduled
-   * (`sendAt` later than now), it snapshots them when it starts (`startScheduled`), so subscribers
-   * who join meanwhile get it.
-   */
-  createBroadcast(payload: Uint8Array, options: PushRequestOptions & { ttl: number; target: BroadcastTarget | null; sendAt?: number | null }, now = Date.now()): string {
+  async createBroadcast(payload: Uint8Array, options: BroadcastOptions, now = Date.now()): Promise<string> {
     const id = randomUUID();
     const scheduled = options.sendAt != null && options.sendAt > now;
     this.db.transaction(() => {
@@ -249,42 +157,33 @@ export class SqliteStore {
     return id;
   }
 
-  /** A scheduled broadcast whose time has come: snapshots its recipients and queues it; false when it was not scheduled (any more). */
-  startScheduled(id: string): boolean {
+  /** The recipients now (each once) and their batches. */
+  private snapshot(id: string, target: BroadcastTarget | null): void {
+    const s = this.statements;
+    const { changes } = target === null ? s.snapshotAll.run(id) : s.snapshotTarget.run(id, JSON.stringify(target.users), JSON.stringify(target.channels));
+    s.insertBatches.run({ id, now: Date.now() });
+    s.setTotal.run(changes, id);
+  }
+
+  async startScheduled(id: string): Promise<boolean> {
     return this.db.transaction(() => {
-      if (this.statements.startScheduled.run(id).changes === 0) return false;
-      this.snapshot(id, readTarget(this.statements.getBroadcast.get(id) as BroadcastRow));
+      const row = this.statements.startScheduled.get(id) as Pick<SummaryRow, 'target' | 'channel'> | undefined;
+      if (!row) return false;
+      this.snapshot(id, toTarget(row));
       return true;
     })();
   }
 
-  private snapshot(id: string, target: BroadcastTarget | null): void {
-    const { changes } = target === null
-      ? this.statements.snapshotAll.run(id)
-      : this.statements.snapshotTarget.run(id, JSON.stringify(target.users), JSON.stringify(target.channels));
-    this.statements.setTotal.run(changes, id);
+  async scheduledBroadcasts(): Promise<{ id: string; dueInMs: number }[]> {
+    return this.statements.scheduled.all(Date.now()) as { id: string; dueInMs: number }[];
   }
 
-  getBroadcast(id: string): Broadcast | undefined {
-    const row = this.statements.getBroadcast.get(id) as BroadcastRow | undefined;
-    if (!row) return undefined;
-    return {
-      ...summary(row), payload: new Uint8Array(row.payload),
-      ...(row.urgency ? { urgency: row.urgency as Broadcast['urgency'] } : {}),
-      ...(row.topic ? { topic: row.topic } : {}),
-      problems: JSON.parse(row.problems) as BroadcastProblem[], error: row.error,
-      failures: row.failed === 0 ? [] : this.statements.failures.all(id) as FailureReason[],
-    };
+  async listBroadcasts(limit: number, before?: string): Promise<BroadcastSummary[]> {
+    const rows = (before === undefined ? this.statements.listNewest.all(limit) : this.statements.listBefore.all(before, limit)) as SummaryRow[];
+    return rows.map(toSummary);
   }
 
-  /** Broadcasts newest first, `limit` of them, after (older than) the broadcast `before` when given. */
-  listBroadcasts(limit: number, before?: string): BroadcastSummary[] {
-    const rows = (before === undefined ? this.statements.listNewest.all(limit) : this.statements.listBefore.all(before, limit)) as BroadcastRow[];
-    return rows.map(summary);
-  }
-
-  /** Deliveries per push service (origin) and state, for a broadcast's status. */
-  pushServiceCounts(id: string): PushServiceCounts {
+  async pushServiceCounts(id: string): Promise<PushServiceCounts> {
     const counts: PushServiceCounts = {};
     for (const r of this.statements.countsByOrigin.all(id) as { origin: string | null; state: DeliveryState; n: number }[]) {
       const origin = r.origin ?? 'unknown';
@@ -294,87 +193,120 @@ export class SqliteStore {
     return counts;
   }
 
-  unfinishedBroadcasts(): string[] {
-    return (this.statements.unfinished.all() as { id: string }[]).map((r) => r.id);
-  }
-
-  /** Deliveries not yet final in unfinished broadcasts (the metrics' queue depth). */
-  queueDepth(): number {
-    return (this.statements.queueDepth.get() as { n: number }).n;
-  }
-
-  setBroadcastStatus(id: string, status: BroadcastStatus, error: string | null = null): void {
-    this.statements.setStatus.run(status, error, FINAL_STATUSES.includes(status) ? Date.now() : null, id);
-  }
-
-  /**
-   * Cancels or expires an unfinished broadcast: its pending deliveries become `unsent`, so nothing
-   * more leaves. A delivery already in flight still records its outcome (`recordOutcomes`).
-   * False when the broadcast was already final (or is unknown).
-   */
-  stopBroadcast(id: string, status: 'cancelled' | 'expired'): boolean {
+  async stopBroadcast(id: string, status: 'cancelled' | 'expired'): Promise<boolean> {
+    const s = this.statements;
     return this.db.transaction(() => {
-      if (this.statements.stop.run(status, Date.now(), id).changes === 0) return false;
-      this.statements.addUnsent.run(this.statements.unsendPending.run(id).changes, id);
+      if (s.stop.run(status, Date.now(), id).changes === 0) return false;
+      s.addUnsent.run(s.unsendPending.run(id).changes, id);
+      s.closeBatchesOf.run(id);
       return true;
     })();
   }
 
-  setBroadcastProblems(id: string, problems: BroadcastProblem[]): void {
-    this.statements.setProblems.run(JSON.stringify(problems), id);
+  async queueDepth(): Promise<number> {
+    return (this.statements.queueDepth.get() as { n: number }).n;
   }
 
-  /** One page of deliveries due now, in subscription order after `afterId` (keyset paging keeps memory flat). */
-  pendingDeliveries(broadcastId: string, now: number, afterId: number, limit: number): (PendingDelivery | UnsubscribedDelivery)[] {
-    const rows = this.statements.pendingPage.all(broadcastId, now, afterId, limit) as { id: number; attempts: number; endpoint: string | null; p256dh: string; auth: string; origin: string }[];
+  async userSubscriptions(user: string): Promise<UserSubscription[]> {
+    const rows = this.statements.userSubscriptions.all(user) as {
+      id: number; origin: string; created_at: number; channels: string;
+      last_outcome: DeliveryState | null; last_status: number | null; last_outcome_at: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id, pushService: r.origin, channels: (JSON.parse(r.channels) as string[]).sort(), createdAt: r.created_at,
+      lastOutcome: r.last_outcome === null ? null : { state: r.last_outcome, status: r.last_status, at: r.last_outcome_at! },
+    }));
+  }
+
+  async deleteUser(user: string): Promise<number> {
+    return this.statements.deleteUser.run(user).changes;
+  }
+
+  async channelCounts(): Promise<ChannelCounts> {
+    const channels = (this.statements.channelCounts.all() as { channel: string; n: number }[]).map((r) => ({ channel: r.channel, subscribers: r.n }));
+    return { total: await this.countSubscriptions(), users: (this.statements.userCount.get() as { n: number }).n, channels };
+  }
+
+  async getBroadcast(id: string): Promise<Broadcast | undefined> {
+    const row = this.statements.getBroadcast.get({ id }) as BroadcastRow | undefined;
+    return row && toBroadcast(row, row.failed === 0 ? [] : this.statements.failures.all(id) as FailureReason[]);
+  }
+
+  async failBroadcast(id: string, error: string): Promise<void> {
+    this.db.transaction(() => {
+      if (this.statements.fail.run(error, Date.now(), id).changes > 0) this.statements.closeBatchesOf.run(id);
+    })();
+  }
+
+  async addBroadcastProblems(id: string, problems: readonly BroadcastProblem[]): Promise<void> {
+    this.db.transaction(() => {
+      const row = this.statements.getProblems.get(id) as { problems: string } | undefined;
+      if (row) this.statements.setProblems.run(JSON.stringify(mergeProblems(JSON.parse(row.problems) as BroadcastProblem[], problems)), id);
+    })();
+  }
+
+  async finishBroadcastIfDone(id: string): Promise<boolean> {
+    return this.statements.finishIfDone.run({ now: Date.now(), id }).changes > 0;
+  }
+
+  async openBatches(broadcastId?: string): Promise<OpenBatch[]> {
+    const now = Date.now();
+    return (broadcastId === undefined ? this.statements.openBatches.all(now) : this.statements.openBatchesOf.all(now, broadcastId)) as OpenBatch[];
+  }
+
+  async strandedBatches(graceMs: number): Promise<BatchRef[]> {
+    const now = Date.now();
+    return this.statements.stranded.all({ dueBefore: now - graceMs, now }) as BatchRef[];
+  }
+
+  async claimBatch(ref: BatchRef, owner: string, leaseMs: number): Promise<boolean> {
+    const now = Date.now();
+    return this.db.transaction(() => {
+      if (this.statements.claim.run({ owner, until: now + leaseMs, id: ref.broadcastId, batch: ref.batch, now }).changes === 0) return false;
+      this.statements.markRunning.run(ref.broadcastId);
+      return true;
+    })();
+  }
+
+  async releaseBatch(ref: BatchRef, owner: string): Promise<number | null> {
+    const row = this.statements.release.get({ id: ref.broadcastId, batch: ref.batch, owner }) as { dueAt: number | null } | undefined;
+    return row?.dueAt == null ? null : Math.max(0, row.dueAt - Date.now());
+  }
+
+  async dueDeliveries(ref: BatchRef, afterId: number, limit: number): Promise<DueDelivery[]> {
+    const rows = this.statements.duePage.all({ id: ref.broadcastId, batch: ref.batch, after: afterId, now: Date.now(), limit }) as
+      { id: number; attempts: number; endpoint: string | null; p256dh: string; auth: string; origin: string }[];
     return rows.map((r) => r.endpoint === null
       ? { id: r.id, attempts: r.attempts, endpoint: null }
       : { id: r.id, attempts: r.attempts, endpoint: r.endpoint, origin: r.origin, keys: { p256dh: r.p256dh, auth: r.auth } });
   }
 
-  /** When the earliest pending delivery is due, or null when none is left. */
-  nextDueAt(broadcastId: string): number | null {
-    return (this.statements.nextDue.get(broadcastId) as { at: number | null }).at;
-  }
-
-  /**
-   * Records outcomes in one transaction: the delivery row, the broadcast's counters and, for a
-   * gone subscription, its deletion. A delivery already final is never counted twice.
-   */
-  recordOutcomes(broadcastId: string, outcomes: readonly DeliveryOutcome[]): void {
+  async recordOutcomes(ref: BatchRef, outcomes: readonly DeliveryOutcome[]): Promise<void> {
     const s = this.statements;
+    const now = Date.now();
     this.db.transaction(() => {
-      const now = Date.now();
       for (const o of outcomes) {
-        let { changes } = s.updateDelivery.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, broadcastId, o.subscriptionId);
+        const row = [o.state, o.attempts, now + o.retryInMs, o.lastStatus, o.lastError, ref.broadcastId, o.subscriptionId] as const;
+        let { changes } = s.updateDelivery.run(...row);
         if (o.state === 'pending' || o.state === 'unsent') continue;
         // In flight when its broadcast was cancelled: what the push service answered still counts.
-        if (changes === 0 && (changes = s.finishUnsent.run(o.state, o.attempts, o.nextAttemptAt, o.lastStatus, o.lastError, broadcastId, o.subscriptionId).changes) > 0) {
-          s.count_unsent.run(broadcastId);
-        }
+        if (changes === 0 && (changes = s.finishUnsent.run(...row).changes) > 0) s.count_unsent.run(ref.broadcastId);
         if (changes === 0) continue;
-        s[`count_${o.state}`].run(broadcastId);
+        s[`count_${o.state}`].run(ref.broadcastId, ref.batch);
         if (o.state === 'gone') s.deleteById.run(o.subscriptionId);
         else s.lastOutcome.run(o.state, o.lastStatus, now, o.subscriptionId);
       }
     })();
   }
 
-  close(): void {
+  async settingOrInsert(key: string, value: string): Promise<{ value: string; inserted: boolean }> {
+    return this.db.transaction(() => {
+      const inserted = this.statements.insertSetting.run(key, value).changes > 0;
+      return { value: (this.statements.getSetting.get(key) as { value: string }).value, inserted };
+    })();
+  }
+
+  async close(): Promise<void> {
     this.db.close();
   }
-}
-
-function readTarget(row: BroadcastRow): BroadcastTarget | null {
-  if (row.target !== null) return JSON.parse(row.target) as BroadcastTarget;
-  // Rows from before targets: one channel, or everyone.
-  return row.channel === null ? null : { users: [], channels: [row.channel] };
-}
-
-function summary(row: BroadcastRow): BroadcastSummary {
-  return {
-    id: row.id, status: row.status, target: readTarget(row), ttl: row.ttl, createdAt: row.created_at, sendAt: row.send_at,
-    total: row.total, sent: row.sent, failed: row.failed, gone: row.gone, unsent: row.unsent,
-    pending: row.total - row.sent - row.failed - row.gone - row.unsent,
-  };
 }

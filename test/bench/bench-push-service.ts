@@ -60,8 +60,7 @@ process.on('message', (message: string | { delayMs: number }) => {
   }
   if (message === 'release') {
     // The hanging service goes away: what waited on it fails at once instead of at its timeout.
-    for (const socket of sockets) socket.destroy();
-    process.send!({ released: true });
+    for (const socket of sockets) socket.destroy(); // no reply: it is sent repeatedly, unawaited
   }
   if (message === 'exit') process.exit(0);
 });

@@ -22,7 +22,7 @@ function worstCases(): Record<string, unknown> {
   };
 }
 
-const h = startHarness({ engine: {} });
+const h = await startHarness({ engine: {} });
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 console.log(`bench:lint-route  ${ROUNDS} requests per body, through app.request (no sockets)`);
 console.log('body'.padEnd(36), 'request B'.padStart(10), 'answer B'.padStart(10), 'findings'.padStart(9), 'CPU ms/req'.padStart(11), '× typical'.padStart(10));

@@ -172,7 +172,7 @@ async function benchServer(origins: string[], protocol: 'h2' | 'http/1.1', entri
     port: 0, host: '127.0.0.1', dataDir, subject: SUBJECT, allowPushOrigins: origins, concurrency: 256,
     protocol: protocol === 'h2' ? 'auto' : 'http/1.1', maxAttempts: 5, timeoutMs: 30_000, workers: WORKERS, adminToken, log: () => {},
   });
-  server.store.saveSubscriptions(entries);
+  await server.store.saveSubscriptions(entries);
   await new Promise((r) => setTimeout(r, 1000)); // let the encryption workers load before the clock starts
   return {
     server, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },

@@ -33,7 +33,7 @@ for (const limit of [DEFAULT_CLIENT_RATE_LIMIT, 0]) {
       counts[res.status] = (counts[res.status] ?? 0) + 1;
     }
   }));
-  const stored = server.store.countSubscriptions();
+  const stored = await server.store.countSubscriptions();
   console.log(`--client-rate-limit ${String(limit).padEnd(4)} stored ${String(stored).padStart(6)} (${(stored / SECONDS).toFixed(1)}/s), answers ${JSON.stringify(counts)}`);
   await server.close();
   rmSync(dataDir, { recursive: true, force: true });

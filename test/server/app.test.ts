@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await h?.close();
-  h = startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['news'], publicDir: join(files, 'public'), polyfillDir: join(files, 'polyfill') });
+  h = await startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['news'], publicDir: join(files, 'public'), polyfillDir: join(files, 'polyfill') });
 });
 
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
@@ -43,11 +43,11 @@ describe('subscriptions API', () => {
     expect((await h.call('POST', '/api/subscriptions', { subscription, channels: ['news'] })).status).toBe(201);
     const renewed = { ...subscription, keys: { ...subscription.keys, auth: mock.subscribe().subscription.keys.auth } };
     expect((await h.call('POST', '/api/subscriptions', { subscription: renewed })).status).toBe(201);
-    expect(h.store.countSubscriptions()).toBe(1);
-    expect(h.store.getSubscription(subscription.endpoint)?.keys.auth).toBe(renewed.keys.auth);
+    expect(await h.store.countSubscriptions()).toBe(1);
+    expect((await h.store.getSubscription(subscription.endpoint))?.keys.auth).toBe(renewed.keys.auth);
 
     expect((await h.call('DELETE', '/api/subscriptions', { endpoint: subscription.endpoint })).status).toBe(204);
-    expect(h.store.countSubscriptions()).toBe(0);
+    expect(await h.store.countSubscriptions()).toBe(0);
     // Deleting is idempotent: an endpoint the server does not know (any more) is already gone.
     expect((await h.call('DELETE', '/api/subscriptions', { endpoint: subscription.endpoint })).status).toBe(204);
   });
@@ -71,10 +71,10 @@ describe('subscriptions API', () => {
       else expect(await errorCode(res)).toBe('push-origin-not-allowed');
     }
     expect(answers).toEqual({ tab: 400, crlf: 400, numericHost: 400, backslash: 201, noSlashes: 201 });
-    expect(h.store.countSubscriptions()).toBe(1);
+    expect(await h.store.countSubscriptions()).toBe(1);
     // Unsubscribing one spelling removes the resource: nothing is pushed to it again.
     expect((await h.call('DELETE', '/api/subscriptions', { endpoint: spellings.backslash })).status).toBe(204);
-    expect(h.store.countSubscriptions()).toBe(0);
+    expect(await h.store.countSubscriptions()).toBe(0);
   });
 
   it('refuses a blob: endpoint around an allowed origin (the protocol is checked before the origin)', async () => {
@@ -82,7 +82,7 @@ describe('subscriptions API', () => {
     const res = await h.call('POST', '/api/subscriptions', { subscription: { ...subscription, endpoint: `blob:${subscription.endpoint}` } });
     expect(res.status).toBe(400);
     expect(await errorCode(res)).toBe('push-origin-not-allowed');
-    expect(h.store.countSubscriptions()).toBe(0);
+    expect(await h.store.countSubscriptions()).toBe(0);
   });
 
   const good = () => mock.subscribe().subscription;
@@ -102,7 +102,7 @@ describe('subscriptions API', () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(await errorCode(res)).toBe(code);
-    expect(h.store.countSubscriptions()).toBe(0);
+    expect(await h.store.countSubscriptions()).toBe(0);
   });
 });
 
@@ -153,7 +153,7 @@ describe('notifications API', () => {
     const res = await h.call('POST', '/api/notifications', { message: text }, true);
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
-    expect(JSON.parse(Buffer.from(h.store.getBroadcast(id)!.payload).toString('utf8'))).toMatchObject({ web_push: 8030 });
+    expect(JSON.parse(Buffer.from((await h.store.getBroadcast(id))!.payload).toString('utf8'))).toMatchObject({ web_push: 8030 });
   });
 
   it('answers 404 for an unknown broadcast', async () => {
@@ -222,7 +222,7 @@ describe('client rate limits', () => {
 
   it('answers a flood from one address 429 with Retry-After, counting subscribe, unsubscribe and lint together; others go on', async () => {
     await h.close();
-    h = startHarness({ allowPushOrigins: [mock.origin], clientRateLimit: { perMinute: 5 } });
+    h = await startHarness({ allowPushOrigins: [mock.origin], clientRateLimit: { perMinute: 5 } });
     const flood = from('203.0.113.7');
     const statuses = [
       (await flood('/api/subscriptions', 'POST', { subscription: mock.subscribe().subscription })).status,
@@ -237,7 +237,7 @@ describe('client rate limits', () => {
     expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
     expect(Number(limited.headers.get('Retry-After'))).toBeLessThanOrEqual(60);
     expect(await limited.json()).toMatchObject({ error: { code: 'rate-limited', limit: 5 } });
-    expect(h.store.countSubscriptions()).toBe(1);
+    expect(await h.store.countSubscriptions()).toBe(1);
     // Another client is not held up, and the admin routes are not counted.
     expect((await from('203.0.113.8')('/api/lint', 'POST', { message: validMessage() })).status).toBe(200);
     expect((await h.call('POST', '/api/notifications', { message: validMessage() }, true)).status).toBe(202);
@@ -245,7 +245,7 @@ describe('client rate limits', () => {
 
   it('counts an IPv6 client by its /64, and takes X-Forwarded-For only when the proxy is trusted', async () => {
     await h.close();
-    h = startHarness({ clientRateLimit: { perMinute: 1 } });
+    h = await startHarness({ clientRateLimit: { perMinute: 1 } });
     expect((await from('2001:db8:1:2::1')('/api/lint', 'POST', { message: validMessage() })).status).toBe(200);
     expect((await from('2001:db8:1:2:ffff::9')('/api/lint', 'POST', { message: validMessage() })).status).toBe(429);
     expect((await from('2001:db8:1:3::1')('/api/lint', 'POST', { message: validMessage() })).status).toBe(200);
@@ -253,7 +253,7 @@ describe('client rate limits', () => {
     expect((await from('2001:db8:1:2::1', { 'X-Forwarded-For': '198.51.100.1' })('/api/lint', 'POST', { message: validMessage() })).status).toBe(429);
 
     await h.close();
-    h = startHarness({ clientRateLimit: { perMinute: 1, trustProxy: true } });
+    h = await startHarness({ clientRateLimit: { perMinute: 1, trustProxy: true } });
     const viaProxy = (client: string) => from('127.0.0.1', { 'X-Forwarded-For': `198.51.100.250, ${client}` })('/api/lint', 'POST', { message: validMessage() });
     expect((await viaProxy('192.0.2.1')).status).toBe(200);
     expect((await viaProxy('192.0.2.2')).status).toBe(200);
@@ -262,7 +262,7 @@ describe('client rate limits', () => {
 
   it('is off at 0', async () => {
     await h.close();
-    h = startHarness({ clientRateLimit: { perMinute: 0 } });
+    h = await startHarness({ clientRateLimit: { perMinute: 0 } });
     for (let i = 0; i < 30; i++) expect((await from('203.0.113.7')('/api/lint', 'POST', { message: validMessage() })).status).toBe(200);
   });
 });

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 afterEach(() => h?.close());
 
-const start = () => (h = startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['news'] }));
+const start = async () => (h = await startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['news'] }));
 const json = async <T = Record<string, unknown>>(res: Response | Promise<Response>) => (await (await res).json()) as T;
 const errorCode = async (res: Response) => (await json<{ error: { code: string } }>(res)).error.code;
 const grantFor = async (body: Record<string, unknown>) => {
@@ -34,7 +34,7 @@ const got = (s: MockSubscription) => mock.received(s.id).length;
 
 describe('grants', () => {
   it('are minted by POST /api/grants for the admin only, expiring after the ttl', async () => {
-    start();
+    await start();
     expect((await h.call('POST', '/api/grants', { user: 'alice' })).status).toBe(401);
     const before = Date.now();
     const res = await h.call('POST', '/api/grants', { user: 'alice', channels: ['orders'], ttl: 60 }, true);
@@ -48,7 +48,7 @@ describe('grants', () => {
   });
 
   it('minted offline from the same secret are accepted by the server', async () => {
-    start();
+    await start();
     const { grant } = mintGrant(GRANT_SECRET, { user: 'carol' });
     const { res } = await subscribe({ grant });
     expect(await json(res)).toMatchObject({ user: 'carol', channels: [] });
@@ -57,7 +57,7 @@ describe('grants', () => {
 
 describe('subscribing', () => {
   it('without a grant joins public channels only: a private channel or a user needs one, and nothing is stored', async () => {
-    start();
+    await start();
     expect((await subscribe({ channels: ['news'] })).res.status).toBe(201);
     const { res } = await subscribe({ channels: ['news', 'orders'] });
     expect(res.status).toBe(403);
@@ -65,11 +65,11 @@ describe('subscribing', () => {
     // A user cannot be claimed by naming it: the subscribe body has no such member.
     const claimed = await subscribe({ user: 'alice' });
     expect([claimed.res.status, await errorCode(claimed.res)]).toEqual([400, 'unknown-member']);
-    expect(h.store.countSubscriptions()).toBe(1);
+    expect(await h.store.countSubscriptions()).toBe(1);
   });
 
   it('with a grant joins its user and its channels (all of them by default), plus public ones, and no other', async () => {
-    start();
+    await start();
     const grant = await grantFor({ user: 'alice', channels: ['orders', 'billing'] });
     const all = await subscribe({ grant });
     expect(await json(all.res)).toMatchObject({ user: 'alice', channels: ['orders', 'billing'] });
@@ -78,12 +78,12 @@ describe('subscribing', () => {
     const other = await subscribe({ grant, channels: ['orders', 'admin-alerts'] });
     expect(other.res.status).toBe(403);
     expect(await json(other.res)).toMatchObject({ error: { code: 'channel-not-allowed', channel: 'admin-alerts' } });
-    expect(h.store.countSubscriptions()).toBe(2);
-    expect(h.store.userSubscriptions('alice').map((s) => s.channels)).toEqual([['billing', 'orders'], ['news', 'orders']]);
+    expect(await h.store.countSubscriptions()).toBe(2);
+    expect((await h.store.userSubscriptions('alice')).map((s) => s.channels)).toEqual([['billing', 'orders'], ['news', 'orders']]);
   });
 
   it('refuses an expired or tampered grant with 403 and stores nothing', async () => {
-    start();
+    await start();
     const expired = mintGrant(GRANT_SECRET, { user: 'alice' }, Date.now() - 601_000).grant;
     const e = await subscribe({ grant: expired });
     expect([e.res.status, await errorCode(e.res)]).toEqual([403, 'grant-expired']);
@@ -94,13 +94,13 @@ describe('subscribing', () => {
     expect([t.res.status, await errorCode(t.res)]).toEqual([403, 'grant-invalid']);
     const n = await subscribe({ grant: 'dwpg1.e30.AAAA' });
     expect([n.res.status, await errorCode(n.res)]).toEqual([403, 'grant-invalid']);
-    expect(h.store.countSubscriptions()).toBe(0);
+    expect(await h.store.countSubscriptions()).toBe(0);
   });
 });
 
 describe('targeting', () => {
   it('a user reaches all of that user’s devices and nobody else', async () => {
-    start();
+    await start();
     const alice = await grantFor({ user: 'alice' });
     const phone = (await subscribe({ grant: alice })).sub;
     const laptop = (await subscribe({ grant: alice })).sub;
@@ -111,7 +111,7 @@ describe('targeting', () => {
   });
 
   it('users and channels together reach their union, each subscription once', async () => {
-    start();
+    await start();
     const aliceInNews = (await subscribe({ grant: await grantFor({ user: 'alice' }), channels: ['news'] })).sub;
     const bob = (await subscribe({ grant: await grantFor({ user: 'bob', channels: ['orders'] }) })).sub;
     const news = (await subscribe({ channels: ['news'] })).sub;
@@ -132,27 +132,27 @@ describe('targeting', () => {
     ['POST', '/api/lint', { message: validMessage(), profiles: 'spec' }, false],
     ['POST', '/api/grants', { user: 'alice', channel: 'orders' }, true],
   ])('refuses an unknown member: %s %s %j', async (method, path, body, admin) => {
-    start();
+    await start();
     await subscribe({ channels: ['news'] });
     const res = await h.call(method, path, body, admin);
     expect(res.status).toBe(400);
     expect(await json(res)).toMatchObject({ error: { code: 'unknown-member' } });
-    expect(h.store.listBroadcasts(10)).toEqual([]);
+    expect(await h.store.listBroadcasts(10)).toEqual([]);
   });
 
   it('refuses a bad target with invalid-option and sends nothing', async () => {
-    start();
+    await start();
     for (const body of [{ user: '' }, { users: 'alice' }, { users: Array.from({ length: 1001 }, (_, i) => `u${i}`) }, { channels: ['a b'] }, { send_at: 'tomorrow' }]) {
       const res = await h.call('POST', '/api/notifications', { message: validMessage(), ...body }, true);
       expect([res.status, await errorCode(res)]).toEqual([400, 'invalid-option']);
     }
-    expect(h.store.listBroadcasts(10)).toEqual([]);
+    expect(await h.store.listBroadcasts(10)).toEqual([]);
   });
 });
 
 describe('users and channels', () => {
   it('lists a user’s devices without endpoints or keys, with their last outcome; deleting the user removes them all', async () => {
-    start();
+    await start();
     const alice = await grantFor({ user: 'alice', channels: ['orders'] });
     const phone = (await subscribe({ grant: alice })).sub;
     await subscribe({ grant: alice });
@@ -174,12 +174,12 @@ describe('users and channels', () => {
 
     expect(await json(h.call('DELETE', '/api/users/alice', undefined, true))).toEqual({ user: 'alice', deleted: 2 });
     expect(await json(h.call('GET', '/api/users/alice/subscriptions', undefined, true))).toEqual({ user: 'alice', subscriptions: [] });
-    expect(h.store.getSubscription(bob.subscription.endpoint)).toBeDefined();
+    expect(await h.store.getSubscription(bob.subscription.endpoint)).toBeDefined();
     expect((await h.call('GET', '/api/users/not%20a%20name/subscriptions', undefined, true)).status).toBe(400);
   });
 
   it('counts subscribers per channel and in all, never listing endpoints', async () => {
-    start();
+    await start();
     await subscribe({ channels: ['news'] });
     await subscribe({ grant: await grantFor({ user: 'alice', channels: ['orders'] }), channels: ['orders', 'news'] });
     await subscribe();

@@ -34,7 +34,7 @@ const until = async (check: () => boolean, timeoutMs = 10_000) => {
 
 describe('listing broadcasts', () => {
   it('lists newest first, limit at a time, with a cursor to the next page', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await create());
     await h.engine.idle();
@@ -54,7 +54,7 @@ describe('listing broadcasts', () => {
 
 describe('cancelling', () => {
   it('stops a broadcast: nothing more leaves, requests in flight finish and count', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] }); // 8 requests in flight at most
+    h = await startHarness({ allowPushOrigins: [mock.origin] }); // 8 requests in flight at most
     const subs = await subscribeAll(Array.from({ length: 40 }, () => [{ status: 201, delayMs: 150 }]));
     const id = await create();
     await until(() => receivedBy(subs) >= 1);
@@ -77,7 +77,7 @@ describe('cancelling', () => {
   });
 
   it('a broadcast waiting for a retry is cancelled before the retry leaves', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const [sub] = await subscribeAll([[{ status: 503, retryAfter: 1 }, { status: 201 }]]);
     const id = await create();
     await until(() => mock.received(sub!.id).length === 1);
@@ -92,7 +92,7 @@ describe('cancelling', () => {
 
 describe('TTL', () => {
   it('a broadcast whose TTL runs out before its retry stops as expired', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const [sub] = await subscribeAll([[{ status: 503, retryAfter: 2 }, { status: 201 }]]);
     const id = await create({ ttl: 1 });
     await h.engine.idle();
@@ -101,11 +101,11 @@ describe('TTL', () => {
   });
 
   it('a broadcast picked up after its TTL ran out (a server down meanwhile) sends nothing', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const [sub] = await subscribeAll([[{ status: 201 }]]);
     const payload = new TextEncoder().encode(JSON.stringify(validMessage()));
-    const id = h.store.createBroadcast(payload, { ttl: 60, target: null }, Date.now() - 61_000);
-    h.engine.resume();
+    const id = await h.store.createBroadcast(payload, { ttl: 60, target: null }, Date.now() - 61_000);
+    await h.engine.enqueue(id);
     await h.engine.idle();
     expect(mock.received(sub!.id)).toHaveLength(0);
     expect(await status(id)).toMatchObject({ status: 'expired', total: 1, unsent: 1 });
@@ -120,7 +120,7 @@ describe('metrics', () => {
   };
 
   it('GET /metrics (admin) counts what the push service counted, in the Prometheus text format', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const subs = await subscribeAll([[{ status: 201 }], [{ status: 201 }], [{ status: 201 }], [{ status: 410 }], [{ status: 500 }, { status: 201 }], [{ status: 400 }]]);
     const id = await create();
     await h.engine.idle();
@@ -145,7 +145,7 @@ describe('metrics', () => {
   });
 
   it('counts the client rate limit’s refusals by route', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin], clientRateLimit: { perMinute: 2 } });
+    h = await startHarness({ allowPushOrigins: [mock.origin], clientRateLimit: { perMinute: 2 } });
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await h.call('POST', '/api/lint', { message: validMessage() })).status);
     expect(statuses).toEqual([200, 200, 429, 429, 429]);
@@ -154,9 +154,9 @@ describe('metrics', () => {
   });
 
   it('the queue depth counts deliveries still to go', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     await subscribeAll([[{ status: 201 }], [{ status: 201 }]]);
-    h.store.createBroadcast(new TextEncoder().encode(JSON.stringify(validMessage())), { ttl: 60, target: null });
+    await h.store.createBroadcast(new TextEncoder().encode(JSON.stringify(validMessage())), { ttl: 60, target: null });
     expect(sample(await (await h.call('GET', '/metrics', undefined, true)).text(), 'dwp_queue_depth')).toBe(2);
   });
 });

@@ -16,7 +16,7 @@ let h: Harness;
 
 beforeAll(async () => {
   mock = await startMockPushService();
-  h = startHarness({ allowPushOrigins: [mock.origin] });
+  h = await startHarness({ allowPushOrigins: [mock.origin] });
 });
 afterAll(async () => {
   await h.close();

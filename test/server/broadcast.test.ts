@@ -32,7 +32,7 @@ async function broadcast(harness: Harness, body: Record<string, unknown>): Promi
 
 describe('broadcasts', () => {
   it('delivers the portable message to every subscriber: decrypted payload and headers as sent', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin], workers: 1 });
+    h = await startHarness({ allowPushOrigins: [mock.origin], workers: 1 });
     const subs = await subscribe(h, [[{ status: 201 }], [{ status: 201 }], [{ status: 201 }]]);
     const message = { ...validMessage(), app_badge: 2 };
     const status = await broadcast(h, { message, ttl: 60, urgency: 'low', topic: 'digest' });
@@ -48,7 +48,7 @@ describe('broadcasts', () => {
   });
 
   it('only reaches the subscribers of a channel when one is named', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['news', 'sport'] });
+    h = await startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['news', 'sport'] });
     const [news] = await subscribe(h, [[{ status: 201 }]], ['news']);
     const [other] = await subscribe(h, [[{ status: 201 }]], ['sport']);
     const status = await broadcast(h, { message: validMessage(), channel: 'news' });
@@ -58,7 +58,7 @@ describe('broadcasts', () => {
   });
 
   it('without a channel reaches every subscriber, in a channel or not; a message given as JSON text is sent like the value', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['news'] });
+    h = await startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['news'] });
     const [news] = await subscribe(h, [[{ status: 201 }]], ['news']);
     const [none] = await subscribe(h, [[{ status: 201 }]]);
     const message = { ...validMessage(), app_badge: '4' };
@@ -70,18 +70,18 @@ describe('broadcasts', () => {
   });
 
   it('deletes a subscription answered 410 or 404 and counts it gone', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const [gone410, gone404, fine] = await subscribe(h, [[{ status: 410 }], [{ status: 404 }], [{ status: 201 }]]);
     const status = await broadcast(h, { message: validMessage() });
     expect(status).toMatchObject({ status: 'done', total: 3, sent: 1, gone: 2, pending: 0 });
-    expect(h.store.getSubscription(gone410!.subscription.endpoint)).toBeUndefined();
-    expect(h.store.getSubscription(gone404!.subscription.endpoint)).toBeUndefined();
-    expect(h.store.getSubscription(fine!.subscription.endpoint)).toBeDefined();
+    expect(await h.store.getSubscription(gone410!.subscription.endpoint)).toBeUndefined();
+    expect(await h.store.getSubscription(gone404!.subscription.endpoint)).toBeUndefined();
+    expect(await h.store.getSubscription(fine!.subscription.endpoint)).toBeDefined();
     expect(mock.received(gone410!.id)).toHaveLength(1);
   });
 
   it('retries a 429 no sooner than its Retry-After', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const [limited] = await subscribe(h, [[{ status: 429, retryAfter: 1 }, { status: 201 }]]);
     const status = await broadcast(h, { message: validMessage() });
     expect(status).toMatchObject({ status: 'done', sent: 1, failed: 0 });
@@ -92,7 +92,7 @@ describe('broadcasts', () => {
   });
 
   it('retries 5xx and a push service that does not answer, with backoff, until the attempt limit', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin], engine: { timeoutMs: 300 } });
+    h = await startHarness({ allowPushOrigins: [mock.origin], engine: { timeoutMs: 300 } });
     const [flaky, hung, broken] = await subscribe(h, [
       [{ status: 500 }, { status: 503 }, { status: 201 }],
       [{ hang: true }, { status: 201 }],
@@ -103,11 +103,11 @@ describe('broadcasts', () => {
     expect(mock.received(flaky!.id).map((r) => r.answered)).toEqual([500, 503, 201]);
     expect(mock.received(hung!.id)).toHaveLength(2);
     expect(mock.received(broken!.id)).toHaveLength(4); // maxAttempts in the harness
-    expect(h.store.getSubscription(broken!.subscription.endpoint)).toBeDefined();
+    expect(await h.store.getSubscription(broken!.subscription.endpoint)).toBeDefined();
   });
 
   it('does not retry 400 or 413', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const [bad, large] = await subscribe(h, [[{ status: 400 }], [{ status: 413 }]]);
     const status = await broadcast(h, { message: validMessage() });
     expect(status).toMatchObject({ status: 'done', failed: 2 });
@@ -116,7 +116,7 @@ describe('broadcasts', () => {
   });
 
   it('keeps the last reason of each failed delivery and shows them in the broadcast status', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin], engine: { timeoutMs: 200, retry: { baseDelayMs: 10, maxAttempts: 2 } } });
+    h = await startHarness({ allowPushOrigins: [mock.origin], engine: { timeoutMs: 200, retry: { baseDelayMs: 10, maxAttempts: 2 } } });
     await subscribe(h, [[{ status: 400 }], [{ status: 400 }], [{ hang: true }, { hang: true }], [{ status: 201 }]]);
     const status = await broadcast(h, { message: validMessage() });
     expect(status).toMatchObject({ status: 'done', sent: 1, failed: 3 });
@@ -125,7 +125,7 @@ describe('broadcasts', () => {
 
   it('records an exception no code path expects as a failure logged as a bug, not retried as a network error', async () => {
     const lines: string[] = [];
-    h = startHarness({
+    h = await startHarness({
       allowPushOrigins: [mock.origin],
       engine: { log: (line) => lines.push(line), authorize: () => { throw new TypeError('cannot read properties of undefined'); } },
     });
@@ -138,37 +138,37 @@ describe('broadcasts', () => {
   });
 
   it('reports many 403s from one push service as a VAPID problem and keeps the subscriptions', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const subs = await subscribe(h, Array.from({ length: 6 }, () => [{ status: 403 }]));
     const status = await broadcast(h, { message: validMessage() });
     expect(status).toMatchObject({ status: 'done', failed: 6, gone: 0 });
     expect(status.problems).toEqual([{ code: 'vapid-rejected', origin: mock.origin, count: 6 }]);
-    expect(h.store.countSubscriptions()).toBe(subs.length);
+    expect(await h.store.countSubscriptions()).toBe(subs.length);
   });
 
   it('skips a subscriber who unsubscribed after the broadcast was created', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const [leaving] = await subscribe(h, [[{ status: 201 }]]);
-    const id = h.store.createBroadcast(new TextEncoder().encode(JSON.stringify(validMessage())), { ttl: 60, target: null });
-    h.store.deleteSubscription(leaving!.subscription.endpoint);
-    h.engine.enqueue(id);
+    const id = await h.store.createBroadcast(new TextEncoder().encode(JSON.stringify(validMessage())), { ttl: 60, target: null });
+    await h.store.deleteSubscription(leaving!.subscription.endpoint);
+    await h.engine.enqueue(id);
     await h.engine.idle();
-    expect(h.store.getBroadcast(id)).toMatchObject({ status: 'done', gone: 1, pending: 0 });
+    expect(await h.store.getBroadcast(id)).toMatchObject({ status: 'done', gone: 1, pending: 0 });
     expect(mock.received(leaving!.id)).toHaveLength(0);
   });
 
   it('does not hold a later broadcast up while an earlier one waits to retry', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['a', 'b'] });
+    h = await startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['a', 'b'] });
     const [slow] = await subscribe(h, [[{ status: 503, retryAfter: 2 }, { status: 201 }]], ['a']);
     const [quick] = await subscribe(h, [[{ status: 201 }]], ['b']);
     const first = (await (await h.call('POST', '/api/notifications', { message: validMessage(), channel: 'a' }, true)).json()) as { id: string };
     const second = (await (await h.call('POST', '/api/notifications', { message: validMessage(), channel: 'b' }, true)).json()) as { id: string };
-    for (let i = 0; i < 100 && h.store.getBroadcast(second.id)!.status !== 'done'; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(h.store.getBroadcast(second.id)!.status).toBe('done');
-    expect(h.store.getBroadcast(first.id)).toMatchObject({ status: 'running', pending: 1 });
+    for (let i = 0; i < 100 && (await h.store.getBroadcast(second.id))!.status !== 'done'; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await h.store.getBroadcast(second.id))!.status).toBe('done');
+    expect(await h.store.getBroadcast(first.id)).toMatchObject({ status: 'running', pending: 1 });
     expect(mock.received(quick!.id)).toHaveLength(1);
     await h.engine.idle();
-    expect(h.store.getBroadcast(first.id)).toMatchObject({ status: 'done', sent: 1 });
+    expect(await h.store.getBroadcast(first.id)).toMatchObject({ status: 'done', sent: 1 });
     expect(mock.received(slow!.id)).toHaveLength(2);
   });
 });

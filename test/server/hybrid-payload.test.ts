@@ -35,7 +35,7 @@ const errorOf = async (res: Response) => ((await res.json()) as { error: Record<
 
 describe('hybrid payloads: POST /api/notifications with legacy', () => {
   it('adds the legacy fields at the top level of what each subscriber gets; the declarative message is unchanged', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const { id, subscription } = mock.subscribe();
     expect((await h.call('POST', '/api/subscriptions', { subscription })).status).toBe(201);
     const res = await h.call('POST', '/api/notifications', { message: validMessage(), legacy: LEGACY }, true);
@@ -52,21 +52,21 @@ describe('hybrid payloads: POST /api/notifications with legacy', () => {
   });
 
   it.each(['web_push', 'notification', 'mutable', 'app_badge'])('refuses legacy.%s with invalid-option naming the member', async (member) => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const res = await h.call('POST', '/api/notifications', { message: validMessage(), legacy: { ...LEGACY, [member]: 1 } }, true);
     expect(res.status).toBe(400);
     expect(await errorOf(res)).toMatchObject({ code: 'invalid-option', option: 'legacy', member });
   });
 
   it('refuses a legacy value that is not an object', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const res = await h.call('POST', '/api/notifications', { message: validMessage(), legacy: ['title'] }, true);
     expect(res.status).toBe(400);
     expect(await errorOf(res)).toMatchObject({ code: 'invalid-option', option: 'legacy' });
   });
 
   it('counts the whole payload against the 3993-byte limit: 413 with its size', async () => {
-    h = startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin] });
     const message = validMessage();
     const alone = JSON.stringify(message).length;
     const legacy = { body: 'x'.repeat(MAX_PLAINTEXT_BYTES - alone) }; // fits alone, not with the message

@@ -16,6 +16,7 @@ describe('origin lanes', () => {
     let gate: (() => void) | undefined;
     const lanes = new OriginLanes<{ n: number }, { n: number }>({
       prepare: async (item) => item,
+      defer: () => { throw new Error('nothing is deferred here'); },
       async send(item) {
         if (item.n < 1000) sent.push(new WeakRef(item));
         if (item.n === 99_999) await new Promise<void>((resolve) => { gate = resolve; }); // keeps the lane busy
@@ -42,6 +43,7 @@ describe('origin lanes', () => {
     const done: string[] = [];
     const lanes = new OriginLanes<string, string>({
       prepare: async (item) => item,
+      defer: () => { throw new Error('nothing is deferred here'); },
       send: (item) => item.startsWith('hang') ? new Promise<SendFeedback>(() => {}) : Promise.resolve().then(() => {
         done.push(item);
         return { latencyMs: 1, congested: false };
@@ -62,6 +64,7 @@ describe('origin lanes', () => {
     let sends = 0;
     const lanes = new OriginLanes<number, number>({
       prepare: async (item) => item,
+      defer: () => { throw new Error('nothing is deferred here'); },
       send: () => {
         sends++;
         return new Promise<SendFeedback>((resolve) => answers.push(() => resolve({ latencyMs: 1, congested: false })));

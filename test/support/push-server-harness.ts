@@ -12,6 +12,7 @@ import { createPushOriginGuard } from '../../server/push-origin-guard.js';
 import { ServerMetrics } from '../../server/metrics.js';
 import { createRequestBuilder } from '../../server/request-builder.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
+import type { Store } from '../../server/store/store.js';
 import { createVapidAuthorizer } from '../../server/vapid-authorization.js';
 import { generateVapidKeys, type VapidKeys } from '../../server/vapid-keys.js';
 import { LOOPBACK_TLS } from './loopback-tls.js';
@@ -32,7 +33,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function startHarness(options: {
+export async function startHarness(options: {
   allowPushOrigins?: string[];
   publicDir?: string;
   polyfillDir?: string;
@@ -40,22 +41,27 @@ export function startHarness(options: {
   publicChannels?: string[];
   engine?: Partial<BroadcastEngineOptions>;
   clientRateLimit?: ClientRateLimitOptions;
-} = {}): Harness {
+  /** What the app and the engine see in place of the SQLite store (a store that fails on purpose). */
+  wrapStore?: (store: SqliteStore) => Store;
+} = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'dwp-server-'));
   const keys = generateVapidKeys();
   const store = new SqliteStore(join(dir, 'dwp.sqlite'));
   const guard = createPushOriginGuard(options.allowPushOrigins ?? []);
   const connections = createPushConnections({ maxSockets: 8, ca: LOOPBACK_TLS.cert });
   const builder = createRequestBuilder(options.workers ?? 0);
-  const metrics = new ServerMetrics({ queueDepth: () => store.queueDepth(), subscriptions: () => store.countSubscriptions() });
+  const seen = options.wrapStore?.(store) ?? store;
+  const metrics = new ServerMetrics({ queueDepth: () => seen.queueDepth(), subscriptions: () => seen.countSubscriptions() });
   const engine = new BroadcastEngine({
-    store, guard, connections, builder, metrics,
+    store: seen, guard, connections, builder, metrics,
     authorize: createVapidAuthorizer({ subject: SUBJECT, ...keys }),
     concurrency: 8, timeoutMs: 2000, retry: { baseDelayMs: 50, maxAttempts: 4 },
+    log: (line) => { if (process.env.DWP_TEST_LOG) console.log(line); },
     ...options.engine,
   });
+  await engine.start();
   const app = createApp({
-    store, engine, guard, metrics, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
+    store: seen, engine, guard, metrics, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
     grantSecret: GRANT_SECRET, publicChannels: options.publicChannels ?? [],
     ...(options.clientRateLimit ? { clientRateLimit: options.clientRateLimit } : {}),
     ...(options.publicDir ? { publicDir: options.publicDir } : {}),
@@ -72,7 +78,7 @@ export function startHarness(options: {
       await engine.stop();
       await builder.close();
       connections.close();
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
