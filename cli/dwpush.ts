@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args
   serve: { summary: 'run the push server (dwpush serve --help)', load: () => import('./serve-command.js') },
   send: { summary: 'send a message to a subscription or through a server (dwpush send --help)', load: () => import('./send-command.js') },
   keys: { summary: 'print or generate VAPID keys and the admin token (dwpush keys --help)', load: () => import('./keys-command.js') },
+  import: { summary: 'bring existing VAPID keys and subscriptions into the data directory (dwpush import --help)', load: () => import('./import-command.js') },
   convert: { summary: 'turn an FCM, explainer or own-shape payload into a declarative message (dwpush convert --help)', load: () => import('./convert-command.js') },
 };
 

@@ -20,7 +20,7 @@ export function installPolyfill(parse: PayloadParser, options?: DeclarativePushO
   const resolved = resolveOptions(options);
   wrapSiteCalls();
   self.addEventListener('push', (event) => handlePush(event, resolved, parse));
-  self.addEventListener('notificationclick', handleNotificationClick);
+  self.addEventListener('notificationclick', (event) => handleNotificationClick(event, resolved));
   self.addEventListener('notificationclose', (event) => {
     try {
       takeNavigation(event.notification); // the site's close handlers see their own data

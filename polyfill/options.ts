@@ -11,6 +11,12 @@ export interface DeclarativePushOptions {
    * the original is shown (spec-notes.md#service-worker-polyfill, the mutable time budget).
    */
   mutableBudgetMs?: number;
+  /**
+   * Let a click navigate one of the site's open windows to the URL when none is there already.
+   * Off by default: a click then opens a new window, since navigating can discard what the user
+   * was doing in that window (spec-notes.md#clicks).
+   */
+  navigateExistingWindow?: boolean;
 }
 
 export type ResolvedOptions = Required<DeclarativePushOptions>;
@@ -20,5 +26,9 @@ export const DEFAULT_MUTABLE_BUDGET_MS = 5000;
 
 /** Any value is accepted (a classic script's `self.declarativePushOptions` may be anything): installing never throws. */
 export function resolveOptions(options?: DeclarativePushOptions | null): ResolvedOptions {
-  return { explainer: options?.explainer === true, mutableBudgetMs: options?.mutableBudgetMs ?? DEFAULT_MUTABLE_BUDGET_MS };
+  return {
+    explainer: options?.explainer === true,
+    mutableBudgetMs: options?.mutableBudgetMs ?? DEFAULT_MUTABLE_BUDGET_MS,
+    navigateExistingWindow: options?.navigateExistingWindow === true,
+  };
 }

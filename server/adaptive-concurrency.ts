@@ -8,7 +8,10 @@
 export class AdaptiveConcurrency {
   private value: number;
   private slowStart = true;
-  private baseline = Infinity;
+  /** The lowest latency in this window and the one before: the floor that "flat" is measured against. */
+  private windowMin = Infinity;
+  private previousMin = Infinity;
+  private windowStart = 0;
   private smoothed = 0;
   private lastCut = 0;
 
@@ -29,9 +32,16 @@ export class AdaptiveConcurrency {
   /** An answer that does not ask to slow down, after `latencyMs`. */
   answered(latencyMs: number, now = performance.now()): void {
     this.smoothed = this.smoothed === 0 ? latencyMs : this.smoothed + (latencyMs - this.smoothed) * SMOOTHING;
-    // The floor drifts up slowly, so a push service that moved further away is not read as congested forever.
-    this.baseline = this.baseline === Infinity ? latencyMs : Math.min(latencyMs, this.baseline + (this.smoothed - this.baseline) * DRIFT);
-    if (this.smoothed > this.baseline * 2 + QUEUE_ALLOWANCE_MS) return this.cut(0.9, now);
+    // A windowed floor: a push service that moved further away (or a slower run of the same) is not
+    // read as congested for longer than two windows.
+    if (now - this.windowStart > FLOOR_WINDOW_MS) {
+      this.previousMin = this.windowMin;
+      this.windowMin = Infinity;
+      this.windowStart = now;
+    }
+    this.windowMin = Math.min(this.windowMin, latencyMs);
+    const floor = Math.min(this.windowMin, this.previousMin);
+    if (this.smoothed > floor * 2 + QUEUE_ALLOWANCE_MS) return this.cut(0.9, now);
     this.value = Math.min(this.ceiling, this.value + (this.slowStart ? 1 : 1 / this.value));
   }
 
@@ -50,6 +60,6 @@ export class AdaptiveConcurrency {
 
 /** Weight of a new latency sample. */
 const SMOOTHING = 0.05;
-const DRIFT = 0.001;
+const FLOOR_WINDOW_MS = 1000;
 /** Latency within twice the floor plus this much is "flat": a busy event loop adds a few milliseconds. */
 const QUEUE_ALLOWANCE_MS = 20;

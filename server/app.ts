@@ -21,7 +21,7 @@ import { readBody } from './request-body.js';
 import { mountStaticFiles, type StaticDirs } from './static-files.js';
 import type { Store } from './store/store.js';
 import { subscriptionAccess } from './subscription-access.js';
-import { readChannels, readSubscription } from './subscription-input.js';
+import { acceptSubscription, readChannels } from './subscription-input.js';
 
 export interface AppOptions extends StaticDirs {
   store: Store;
@@ -97,14 +97,13 @@ export function createApp(options: AppOptions): Hono {
     const body = await readBody(c, ['subscription', 'channels', 'grant']);
     if (body instanceof Response) return body;
     try {
-      const subscription = readSubscription(body.subscription);
+      // Stored as the guard's canonical URL: one push resource, one row, however it was spelled.
+      const { subscription, origin } = acceptSubscription(body.subscription, undefined, guard);
       const requested = body.channels === undefined ? undefined : readChannels(body.channels);
       const grant = body.grant === undefined ? null : verifyGrant(options.grantSecret, body.grant);
       const { user, channels } = subscriptionAccess(grant, requested, publicChannels);
-      // Stored as the guard's canonical URL: one push resource, one row, however it was spelled.
-      const url = guard(subscription.endpoint);
-      await store.saveSubscription({ ...subscription, endpoint: url.href }, url.origin, channels, user);
-      return c.json({ endpoint: url.href, channels, ...(user !== null ? { user } : {}) }, 201);
+      await store.saveSubscription(subscription, origin, channels, user);
+      return c.json({ endpoint: subscription.endpoint, channels, ...(user !== null ? { user } : {}) }, 201);
     } catch (error) {
       return inputError(c, error);
     }

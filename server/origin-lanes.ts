@@ -144,8 +144,11 @@ export class OriginLanes<T, R> {
       for (let item = lane.queue.shift(); item !== undefined; item = lane.queue.shift()) this.work.defer(item);
     }
     const limit = lane.learnt.concurrency.limit;
-    // Encryption keeps one window of requests ready: the network never waits for it, nor does it run far ahead.
-    while (lane.queue.length > 0 && lane.preparing + lane.ready.length < limit + READY_MIN) {
+    // Encryption keeps one window of requests ready: the network never waits for it, nor does it run
+    // far ahead. It refills once half the window is gone, so the workers get batches, not single requests.
+    const window = limit + READY_MIN;
+    const refill = lane.preparing + lane.ready.length <= window / 2;
+    while (refill && lane.queue.length > 0 && lane.preparing + lane.ready.length < window) {
       const item = lane.queue.shift()!;
       lane.preparing++;
       void this.work.prepare(item).then((prepared) => {

@@ -16,6 +16,7 @@ import { PushError } from './push-error.js';
 import { createPushOriginGuard } from './push-origin-guard.js';
 import { createRequestBuilder } from './request-builder.js';
 import { loadWithPeer } from './optional-peer.js';
+import type { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { createVapidAuthorizer } from './vapid-authorization.js';
 import { loadOrCreateVapidKeys, VAPID_KEYS_FILE } from './vapid-keys.js';
@@ -74,6 +75,22 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Every file the server keeps in the data directory: all private (0600). */
 const DATA_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, VAPID_KEYS_FILE, ADMIN_TOKEN_HASH_FILE, ADMIN_TOKEN_FILE, GRANT_SECRET_FILE];
 
+/** The SQLite store's class, loaded on demand: the server entry and the send helper work without better-sqlite3. */
+export async function loadSqliteStore(): Promise<typeof SqliteStore> {
+  return (await loadWithPeer(() => import('./store/sqlite-store.js'), 'better-sqlite3', 'the SQLite store (dwpush serve)')).SqliteStore;
+}
+
+/** The data directory made private (0700, files 0600), and its database opened. */
+export function openDataDir(Driver: typeof SqliteStore, dataDir: string): Store {
+  secureDataDir(dataDir, DATA_FILES);
+  return openStore(Driver, dataDir);
+}
+
+function openStore(Driver: typeof SqliteStore, dataDir: string): Store {
+  createPrivateFile(join(dataDir, DATABASE_FILE));
+  return new Driver(join(dataDir, DATABASE_FILE));
+}
+
 /** Opens the data directory, resumes unfinished broadcasts and listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   if (!/^(mailto:|https:)/.test(config.subject)) {
@@ -82,15 +99,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const guard = createPushOriginGuard(config.allowPushOrigins);
   // Loaded here, not imported above: the server entry and the send helper work without better-sqlite3;
   // loaded before anything is written, so a missing one leaves the data directory as it was.
-  const { SqliteStore } = await loadWithPeer(() => import('./store/sqlite-store.js'), 'better-sqlite3', 'the SQLite store (dwpush serve)');
+  const SqliteStore = await loadSqliteStore();
   if (config.adminToken) checkAdminToken(config.adminToken);
   secureDataDir(config.dataDir, DATA_FILES);
   const token = loadOrCreateAdminToken(config.dataDir, config.adminToken);
   const { keys, created } = loadOrCreateVapidKeys(config.dataDir);
   if (created) config.log(`generated VAPID keys in ${config.dataDir} (public key ${keys.publicKey})`);
   const grantSecret = loadOrCreateGrantSecret(config.dataDir, config.grantSecret);
-  createPrivateFile(join(config.dataDir, DATABASE_FILE));
-  const store = new SqliteStore(join(config.dataDir, DATABASE_FILE));
+  const store = openStore(SqliteStore, config.dataDir);
   const metrics = new ServerMetrics({ queueDepth: () => store.queueDepth(), subscriptions: () => store.countSubscriptions() });
   const connections = createPushConnections({ maxSockets: config.concurrency, ...(config.protocol ? { protocol: config.protocol } : {}) });
   const builder = createRequestBuilder(config.workers);

@@ -1,4 +1,5 @@
 import { ECDH } from 'node:crypto';
+import type { PushOriginGuard } from './push-origin-guard.js';
 import type { PushSubscriptionJSON } from './push-request.js';
 import { PushError } from './push-error.js';
 
@@ -20,6 +21,25 @@ export function readSubscription(value: unknown): PushSubscriptionJSON {
   if (p256dh[0] !== 0x04 || !isOnCurve(p256dh)) throw invalid('subscription.keys.p256dh', 'must be an uncompressed P-256 point');
   decodeKey(sub.keys.auth, 'subscription.keys.auth', 16);
   return { endpoint: sub.endpoint, keys: { p256dh: sub.keys.p256dh as string, auth: sub.keys.auth as string } };
+}
+
+/** A subscription as stored: canonical endpoint, its push-service origin, its channels. */
+export interface AcceptedSubscription {
+  subscription: PushSubscriptionJSON;
+  origin: string;
+  channels: string[];
+}
+
+/**
+ * Every check a subscription passes before it is stored, for the API and `dwpush import` alike:
+ * the keys (readSubscription), the channels, and the SSRF guard, whose canonical URL becomes the
+ * stored endpoint (one push resource, one row, however it was spelled). Throws a PushError.
+ */
+export function acceptSubscription(subscription: unknown, channels: unknown, guard: PushOriginGuard): AcceptedSubscription {
+  const checked = readSubscription(subscription);
+  const names = readChannels(channels);
+  const url = guard(checked.endpoint);
+  return { subscription: { ...checked, endpoint: url.href }, origin: url.origin, channels: names };
 }
 
 export function readChannels(value: unknown): string[] {

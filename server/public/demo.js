@@ -2,16 +2,19 @@
 // tested without a browser lives in the imported modules.
 import { callServer, currentSubscription, serverURL, subscribe, unsubscribe } from '/dwp-page.js';
 import * as core from '/dwp-editor.js';
+import { renderAudience, zeroAudienceHint } from './audience.js';
 import { curlCommand } from './curl-command.js';
 import { el } from './dom.js';
 import { replaceEditorText } from './editor-text.js';
-import { EXAMPLES, exampleMessage } from './examples.js';
+import { EXAMPLES, exampleLegacyFields, exampleMessage } from './examples.js';
 import { formatJson } from './format-json.js';
+import { liveHistory } from './history.js';
+import { describeTarget, renderHistory } from './history-view.js';
 import { lineGutter } from './line-gutter.js';
 import { liveLint, moveCaret, renderFindings, renderLintUnavailable } from './lint-panel.js';
 import { renderOldWorkerView } from './old-worker-view.js';
 import { renderPreview } from './preview.js';
-import { renderProgress, watchBroadcast } from './progress.js';
+import { renderProgress, shortId, watchBroadcast } from './progress.js';
 
 const SERVER = ''; // dwpush serve serves this page: the API is on the same origin
 const SCOPE = '/';
@@ -70,6 +73,7 @@ async function whileBusy(button, work) {
   button.removeAttribute('aria-busy');
   showSubscribed((await currentSubscription({ scope: SCOPE }).catch(() => null))?.mode);
   if (error) showStatus('subscription-status', error.message, 'error');
+  refreshAudience();
 }
 
 // subscribe() asks for permission, so it runs straight from the click (a user gesture).
@@ -125,8 +129,13 @@ lint.run();
 // --- Editor tools: load an example, Format. Both are one undoable edit.
 $('example').replaceChildren(...EXAMPLES.map(({ name, label }) => el('option', { value: name }, label)));
 $('load-example').addEventListener('click', () => {
-  replaceEditorText(editor, exampleMessage($('example').value, location.origin));
-  showStatus('editor-status', `Loaded the ${$('example').value} example (Ctrl+Z brings your text back).`);
+  const name = $('example').value;
+  // An example is a whole request: its legacy fields too (none but the hybrid's).
+  const legacyFields = exampleLegacyFields(name, location.origin);
+  if (legacyFields || $('legacy').value) replaceEditorText($('legacy'), legacyFields);
+  if (legacyFields) $('hybrid').open = true;
+  replaceEditorText(editor, exampleMessage(name, location.origin));
+  showStatus('editor-status', `Loaded the ${name} example (Ctrl+Z in each box brings your text back).`);
 });
 $('format').addEventListener('click', () => {
   try {
@@ -142,7 +151,12 @@ $('format').addEventListener('click', () => {
 // --- Sending. The admin token stays in this tab only (sessionStorage).
 const token = $('admin-token');
 token.value = sessionStorage.getItem('dwp-admin-token') ?? '';
-token.addEventListener('input', () => sessionStorage.setItem('dwp-admin-token', token.value));
+let tokenTimer;
+token.addEventListener('input', () => {
+  sessionStorage.setItem('dwp-admin-token', token.value);
+  clearTimeout(tokenTimer);
+  tokenTimer = setTimeout(watchConsole, 400);
+});
 
 /** The body of POST /api/notifications: the editor's text, the target (`{user}`, `{channel}` or `{}`: everyone) and the legacy fields. */
 const notificationRequest = (target) => ({ message: editor.value, ...target, ...(legacy ? { legacy } : {}) });
@@ -164,19 +178,27 @@ async function send(form, target) {
     // The editor's text as it is: the server checks exactly the text that lint checked, and refuses
     // one that is not a valid declarative message (it never sends legacy pushes).
     const { id } = await api('/api/notifications', { body: notificationRequest(target), token: token.value });
+    history.refresh();
     const job = await watchBroadcast({
       id,
       status: (jobId) => api(`/api/notifications/${encodeURIComponent(jobId)}`, { token: token.value }),
       onUpdate: (update) => renderProgress($('progress'), update),
     });
     // The progress panel says how it ended; the status line only adds what went wrong.
-    const ending = { done: '', failed: `Notification ${id} failed.` }[job.status] ?? `Stopped watching notification ${id} (still ${job.status}).`;
+    const ending = {
+      done: '',
+      failed: `Notification ${id} failed.`,
+      cancelled: `Notification ${id} was cancelled: nothing more leaves.`,
+      expired: `Notification ${id} expired: its TTL ran out before every delivery was made.`,
+    }[job.status] ?? `Stopped watching notification ${id} (still ${job.status}).`;
     showStatus('send-status', ending, 'error');
   } catch (error) {
     const refused = error.status === 401 || error.status === 403;
     showStatus('send-status', refused ? 'The admin token was refused: copy it from dwpush serve’s output.' : error.message, 'error');
   } finally {
     button.disabled = false;
+    history.refresh();
+    refreshAudience();
   }
 }
 
@@ -206,3 +228,65 @@ $('copy-curl').addEventListener('click', async () => {
   const copied = await navigator.clipboard?.writeText(command).then(() => true, () => false);
   showStatus('send-status', copied ? 'Copied the curl command: it reads the token from $DWP_ADMIN_TOKEN.' : 'The clipboard is not available here: copy the command below.', copied ? 'ok' : 'info');
 });
+
+// --- Audience: subscriber counts (admin), and a broadcast to nobody explained before it is sent.
+let counts = null;
+async function refreshAudience() {
+  if (!token.value) return;
+  try {
+    counts = await api('/api/channels', { token: token.value });
+    renderAudience($('audience'), counts);
+  } catch (error) {
+    counts = null;
+    $('audience').textContent = error.status === 401 ? 'The admin token was refused: counts need it.' : `Counts are not available: ${error.message}`;
+  }
+  showAudienceHint();
+}
+function showAudienceHint() {
+  showStatus('audience-hint', (counts && zeroAudienceHint(counts, $('broadcast-channel').value.trim())) ?? '', 'warning');
+}
+$('broadcast-channel').addEventListener('input', showAudienceHint);
+
+// --- History: every broadcast, newest first, live while one is under way; Cancel asks first.
+const history = liveHistory({
+  fetchPage: ({ limit, before }) => api(`/api/notifications?${new URLSearchParams(before ? { limit, before } : { limit })}`, { token: token.value }),
+  fetchDetail: (id) => api(`/api/notifications/${encodeURIComponent(id)}`, { token: token.value }),
+  render: (broadcasts, { more }) => {
+    renderHistory($('history'), broadcasts, { onCancel: cancelBroadcast });
+    $('history-status').textContent = broadcasts.length ? '' : 'No broadcasts yet.';
+    $('history-older').hidden = !more;
+  },
+  onError: (error) => {
+    $('history-status').textContent = error.status === 401 ? 'The admin token was refused: the history needs it.' : `The history is not available: ${error.message}`;
+  },
+});
+
+function watchConsole() {
+  if (!token.value) {
+    history.stop();
+    return;
+  }
+  history.start();
+  refreshAudience();
+}
+$('history-refresh').addEventListener('click', watchConsole);
+$('history-older').addEventListener('click', () => history.showOlder().catch((error) => ($('history-status').textContent = error.message)));
+watchConsole();
+
+/** Asks in a modal dialog (Escape or "Keep sending" keeps it), then cancels through the API. */
+async function cancelBroadcast(broadcast) {
+  const dialog = $('cancel-dialog');
+  const name = broadcast.title ? `“${broadcast.title}”` : `Broadcast ${shortId(broadcast.id)}`;
+  $('cancel-what').textContent = `${name} to ${describeTarget(broadcast.target)}: ${broadcast.pending} of ${broadcast.total} deliveries not made yet.`;
+  dialog.returnValue = '';
+  dialog.showModal();
+  await new Promise((resolve) => dialog.addEventListener('close', resolve, { once: true }));
+  if (dialog.returnValue !== 'cancel') return;
+  try {
+    await api(`/api/notifications/${encodeURIComponent(broadcast.id)}`, { method: 'DELETE', token: token.value });
+    $('history-status').textContent = `Cancelled ${name}.`;
+  } catch (error) {
+    $('history-status').textContent = `Not cancelled: ${error.message}`;
+  }
+  await history.refresh();
+}

@@ -6,7 +6,7 @@ export const EXAMPLES = [
   { name: 'standard', label: 'Standard' },
   { name: 'mutable', label: 'Mutable (the worker may rewrite it)' },
   { name: 'explainer', label: 'Explainer (WebKit 2023)' },
-  { name: 'hybrid', label: 'Hybrid (fields for old workers)' },
+  { name: 'hybrid', label: 'Hybrid (with legacy fields for old workers)' },
 ];
 
 const BUILD = {
@@ -52,7 +52,7 @@ const BUILD = {
     default_action_url: `${origin}/orders/5521`,
     app_badge: 1,
   }),
-  // The standard ignores unknown top-level members, so an old worker's own fields can ride along.
+  // The declarative message; its legacy fields (below) travel beside it, for old workers.
   hybrid: (origin) => ({
     web_push: 8030,
     notification: {
@@ -60,15 +60,24 @@ const BUILD = {
       body: '“Sounds good, see you at 10.”',
       navigate: `${origin}/threads/77`,
     },
-    title: 'Alice replied to you',
-    body: '“Sounds good, see you at 10.”',
-    url: `${origin}/threads/77`,
   }),
 };
 
-/** The example's text as the editor shows it (pretty-printed, ending in a newline). */
+/** What a service worker without the polyfill reads, sent as `legacy` beside the hybrid example (spec-notes.md#hybrid-payloads). */
+const LEGACY = {
+  hybrid: (origin) => ({ title: 'Alice replied to you', body: '“Sounds good, see you at 10.”', url: `${origin}/threads/77` }),
+};
+
+const pretty = (value) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** The example's message as the editor shows it (pretty-printed, ending in a newline). */
 export function exampleMessage(name, origin) {
   const build = BUILD[name];
   if (!build) throw new Error(`no example named "${name}"`);
-  return `${JSON.stringify(build(origin), null, 2)}\n`;
+  return pretty(build(origin));
+}
+
+/** The example's legacy fields as text, or "" when it has none. */
+export function exampleLegacyFields(name, origin) {
+  return LEGACY[name] ? pretty(LEGACY[name](origin)) : '';
 }

@@ -41,9 +41,11 @@ export function renderFindings(list, summary, { text, result, locate, onSelect }
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.position.offset - b.position.offset);
   const errors = findings.filter((f) => f.severity === 'error').length;
   summary.className = `lint-summary ${result.valid ? 'is-valid' : 'is-invalid'}`;
-  summary.textContent = result.valid
+  // The server lists at most 100 findings and counts the rest (`omitted`).
+  const more = result.omitted ? `; ${result.omitted} more findings not listed` : '';
+  summary.textContent = (result.valid
     ? `Valid${findings.length ? `, with ${plural(findings.length, 'note')}` : ''}`
-    : `${plural(errors, 'error')}: browsers will not show this as a declarative message`;
+    : `${plural(errors, 'error')}: browsers will not show this as a declarative message`) + more;
   list.replaceChildren(...findings.map((f) => findingItem(f, onSelect)));
   return findings;
 }

@@ -1,19 +1,19 @@
-// Broadcast progress: polls `GET /api/notifications/:id` until the job is done or failed.
+// Broadcast progress: polls `GET /api/notifications/:id` until the job is final.
+import { isFinal } from './broadcast-status.js';
 import { countsLegend, deliveryBar } from './delivery-chart.js';
 import { el } from './dom.js';
 
-const FINISHED = new Set(['done', 'failed']);
 
 /**
  * Calls `status(id)` every `interval` ms and hands each answer to `onUpdate`, until the status is
- * done or failed, or `maxPolls` answers came (the last answer is then returned as it is).
+ * final, or `maxPolls` answers came (the last answer is then returned as it is).
  */
 export async function watchBroadcast({ id, status, onUpdate, interval = 500, maxPolls = 600, sleep = defaultSleep }) {
   let answer;
   for (let poll = 1; poll <= maxPolls; poll++) {
     answer = await status(id);
     onUpdate(answer);
-    if (FINISHED.has(answer.status)) break;
+    if (isFinal(answer.status)) break;
     if (poll < maxPolls) await sleep(interval);
   }
   return answer;
@@ -29,7 +29,7 @@ function defaultSleep(ms) {
  */
 export function renderProgress(container, job) {
   const finished = job.total - job.pending;
-  const progress = job.total === 0 && FINISHED.has(job.status) ? 'nobody was in its audience' : `${finished} of ${job.total} handled`;
+  const progress = job.total === 0 && isFinal(job.status) ? 'nobody was in its audience' : `${finished} of ${job.total} handled`;
   container.replaceChildren(
     el('p', { className: `job-status job-status--${job.status}` }, [
       'Notification ',

@@ -7,7 +7,7 @@
  *   floor        the crypto a push message cannot avoid (ECDH keygen + derive + HKDF + AES-GCM, node:crypto)
  * and a head-of-line check: 500 deliveries to a healthy push service, alone and beside 2,000 to one
  * that never answers. Prints msgs/s, CPU microseconds per message (this process, all threads), peak
- * heap (main thread) and TLS connections, as the median and [min-max] over BENCH_RUNS runs, then
+ * heap (main thread) and TLS connections opened (a server keeps its connections across delays), as the median and [min-max] over BENCH_RUNS runs, then
  * each target with whether this run met it. BENCH_N (4000), BENCH_DELAYS (0,50,100,200),
  * BENCH_PROTOCOLS (h2,http/1.1), BENCH_RUNS (1), BENCH_WORKERS (1).
  */
@@ -165,6 +165,10 @@ async function timed(service: ChildProcess, n: number, job: () => Promise<void>)
 
 interface Bench { server: RunningServer; headers: Record<string, string>; close(): Promise<void> }
 
+/**
+ * A server holding `entries` in the channel 'bench', warmed up before any clock starts: a broadcast
+ * to 64 other subscriptions loads the encryption worker's modules and opens connections.
+ */
 async function benchServer(origins: string[], protocol: 'h2' | 'http/1.1', entries: { subscription: PushSubscriptionJSON; origin: string }[]): Promise<Bench> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dwp-bench-data-'));
   const adminToken = randomBytes(24).toString('base64url');
@@ -172,20 +176,23 @@ async function benchServer(origins: string[], protocol: 'h2' | 'http/1.1', entri
     port: 0, host: '127.0.0.1', dataDir, subject: SUBJECT, allowPushOrigins: origins, concurrency: 256,
     protocol: protocol === 'h2' ? 'auto' : 'http/1.1', maxAttempts: 5, timeoutMs: 30_000, workers: WORKERS, adminToken, log: () => {},
   });
-  await server.store.saveSubscriptions(entries);
-  await new Promise((r) => setTimeout(r, 1000)); // let the encryption workers load before the clock starts
-  return {
+  await server.store.saveSubscriptions(entries.map((entry) => ({ ...entry, channels: ['bench'] })));
+  const warmUp = makeSubscriptions(origins[0]!, 'warm-up', 64);
+  await server.store.saveSubscriptions(warmUp.map((subscription) => ({ subscription, origin: origins[0]!, channels: ['warm-up'] })));
+  const bench = {
     server, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  await broadcast(bench, warmUp.length, undefined, 'warm-up');
+  return bench;
 }
 
 /** The full server path, from the POST until `sent` reaches `until` (every delivery, unless told). */
-async function broadcast({ server, headers }: Bench, until: number, finished = (status: BroadcastStatus) => status.status === 'done'): Promise<void> {
-  const res = await fetch(`${server.url}/api/notifications`, { method: 'POST', headers, body: JSON.stringify({ message: MESSAGE, ttl: 60 }) });
+async function broadcast({ server, headers }: Bench, until: number, finished = (status: BroadcastStatus) => status.status === 'done', channel = 'bench'): Promise<void> {
+  const res = await fetch(`${server.url}/api/notifications`, { method: 'POST', headers, body: JSON.stringify({ message: MESSAGE, ttl: 60, channel }) });
   const { id } = (await res.json()) as { id: string };
   for (let polls = 0; ; polls++) {
     const status = (await (await fetch(`${server.url}/api/notifications/${id}`, { headers })).json()) as BroadcastStatus;
@@ -246,7 +253,7 @@ function print(rows: Row[], isolation: { alone: number[]; beside: number[] }): v
   const webPushAt = (delay: number | null) => rows.find((r) => r.delay === delay && r.name.startsWith('web-push'));
   const serverAt = (delay: number, protocol: string) => rows.find((r) => r.delay === delay && r.name.startsWith('server') && r.protocol === protocol);
   const rate = (row: Row | undefined) => (row ? median(row.runs.map((f) => f.msgsPerSec)) : NaN);
-  const header = ['delay', 'contender', 'protocol', 'msgs/s', 'x web-push', 'x own 0 ms', 'CPU us/msg', 'x floor', 'peak heap MB', 'TLS conns'];
+  const header = ['delay', 'contender', 'protocol', 'msgs/s', 'x web-push', 'x own 0 ms', 'CPU us/msg', 'x floor', 'peak heap MB', 'new TLS conns'];
   const lines = [header, header.map(() => '---')];
   for (const row of rows) {
     const webPush = rate(webPushAt(row.delay));

@@ -53,12 +53,13 @@ describeInChromium('demo page layout and accessibility in Chromium', () => {
     await expect.poll(() => page.locator('#lint-summary').textContent(), { timeout: 5000 }).toMatch(/^Valid/);
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await page.getByLabel('Channel').fill(`c${'h'.repeat(63)}`);
-    await page.getByRole('button', { name: 'Broadcast' }).click();
+    await page.getByRole('button', { name: 'Broadcast', exact: true }).click();
     await expect.poll(() => page.locator('.job-status').textContent(), { timeout: 10_000 }).toMatch(/: done/);
     await page.getByRole('button', { name: 'Copy as curl' }).click();
     await expect.poll(() => page.locator('#curl-command').textContent()).toContain('curl -X POST');
     await check('long preview, progress and curl command');
   }
+
 
   for (const width of [390, 1280]) {
     it(`at ${width} px nothing scrolls sideways in any heavy state, and axe finds no serious violation`, async () => {
@@ -91,7 +92,8 @@ describeInChromium('demo page layout and accessibility in Chromium', () => {
           const style = getComputedStyle(node);
           return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
         };
-        const name = e.id || (e instanceof HTMLAnchorElement ? 'link' : '') || e.querySelector('.finding-code')?.textContent || e.textContent!.trim();
+        const name = e.id || (e instanceof HTMLAnchorElement ? 'link' : '') || (e.tagName === 'SUMMARY' ? `summary of ${e.parentElement!.id}` : '')
+          || e.querySelector('.finding-code')?.textContent || e.textContent!.trim();
         return { name, visible: ring(e) || (e.closest('.editor') !== null && ring(e.closest('.editor')!)) };
       });
       if (!focused) break;
@@ -102,7 +104,7 @@ describeInChromium('demo page layout and accessibility in Chromium', () => {
     expect(reached).toEqual([
       'subscribe', 'profile', 'example', 'load-example', 'format', 'editor', 'actions-not-shown-by-safari',
       'link', 'link', 'link', // where each click goes
-      'admin-token', 'Legacy fields for service workers not yet updated (a hybrid payload)', 'Send to me', 'broadcast-channel', 'Broadcast', 'copy-curl',
+      'admin-token', 'summary of hybrid', 'Send to me', 'broadcast-channel', 'Broadcast', 'copy-curl', 'history-refresh',
     ]);
   });
 

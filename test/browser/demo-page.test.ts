@@ -124,10 +124,17 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
     await page.getByLabel('Example').selectOption('hybrid');
     await page.getByRole('button', { name: 'Load example' }).click();
     expect(await text('.notification-title')).toBe('Alice replied to you');
+    // Its legacy fields fill their box, and the old worker's view shows the hybrid payload.
+    expect(JSON.parse(await page.locator('#legacy').inputValue())).toEqual({ title: 'Alice replied to you', body: '“Sounds good, see you at 10.”', url: `${server.url}/threads/77` });
+    expect(await text('#old-worker')).toContain(`"url": "${server.url}/threads/77"`);
+    // Three edits so far (explainer; hybrid's legacy fields, then its message), undone in turn.
     await editor.focus();
-    await page.keyboard.press('Control+z');
-    await page.keyboard.press('Control+z');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Control+z');
     expect(await editor.inputValue()).toBe('{"mine": true}');
+    await page.getByRole('button', { name: 'Load example' }).click(); // hybrid again, then standard: no legacy fields
+    await page.getByLabel('Example').selectOption('standard');
+    await page.getByRole('button', { name: 'Load example' }).click();
+    expect(await page.locator('#legacy').inputValue()).toBe('');
   });
 
   it('copy as curl puts the Broadcast request on the clipboard and the page, without the admin token', async () => {
@@ -147,7 +154,7 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
 
   it('a wrong admin token is reported', async () => {
     await page.getByLabel('Admin token').fill('wrong-token-wrong-token');
-    await page.getByRole('button', { name: 'Broadcast' }).click();
+    await page.getByRole('button', { name: 'Broadcast', exact: true }).click();
     await expect.poll(() => text('#send-status'), { timeout: 5000 }).toMatch(/^The admin token was refused/);
   });
 
@@ -170,7 +177,7 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
     await page.locator('#editor').fill(JSON.stringify(message, null, 2));
     await page.getByRole('button', { name: 'Send to me' }).click();
     await expect.poll(() => text('.job-status'), { timeout: 10_000 }).toMatch(/^Notification [\w-]+: done, 1 of 1 handled$/);
-    expect(await page.locator('.count--sent strong').textContent()).toBe('1');
+    expect(await page.locator('#progress .count--sent strong').textContent()).toBe('1');
 
     const [received, ...more] = push.received(mine.id);
     expect(more).toHaveLength(0);
@@ -206,7 +213,7 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
     await subscribeButton().click();
     await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed/);
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Broadcast' }).click();
+    await page.getByRole('button', { name: 'Broadcast', exact: true }).click();
     await expect.poll(() => text('.job-status'), { timeout: 10_000 }).toMatch(/: done, (\d+) of \1 handled$/);
     const editor = JSON.parse(await page.locator('#editor').inputValue()) as unknown;
     for (const id of [mine.id, other.id]) {

@@ -123,17 +123,21 @@ describeInChromium('the built polyfill in Chromium', () => {
     it.each([
       ['0', '/reply'],
       ['1', '/archive'],
-    ])('a click on action %s navigates the site\'s open window to its URL (no new window)', async (key, path) => {
+    ])('a click on action %s opens its URL in a new window and leaves the site\'s open window as it was (no work lost)', async (key, path) => {
       const [existing] = sitePages();
       expect(existing).toBeDefined();
       await existing!.goto(url('/'));
       const before = sitePages().length;
       const shown = await pushAndFind(`Click action ${key}`);
       expect(shown.actions.map((a) => a.key)).toEqual(expect.arrayContaining(['default', '0', '1']));
+      const opened = chromium.context.waitForEvent('page');
       dbus.click(shown.id, key);
-      await existing!.waitForURL(url(path));
-      expect(sitePages()).toHaveLength(before);
+      const newPage = await opened;
+      await newPage.waitForURL(url(path));
+      expect(existing!.url()).toBe(url('/'));
+      expect(sitePages()).toHaveLength(before + 1);
       expect(await log()).toEqual([]);
+      await newPage.close();
     });
 
     it('a click focuses a window already at the URL and navigates nothing', async () => {

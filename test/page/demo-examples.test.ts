@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { lintPayload } from '../../src/lint-message.js';
 import { parsePushPayload } from '../../src/parse-push-payload.js';
 import { preparePayload } from '../../server/prepare-payload.js';
-import { EXAMPLES, exampleMessage } from '../../server/public/examples.js';
+import { legacyFieldsProblem } from '../../src/hybrid-payload.js';
+import { EXAMPLES, exampleLegacyFields, exampleMessage } from '../../server/public/examples.js';
 
 const ORIGIN = 'https://shop.example';
 const urlsIn = (value: unknown): string[] =>
@@ -34,9 +35,13 @@ describe('the editor’s examples', () => {
     expect([explainer.format, explainer.valid, explainer.findings.map((f) => f.code)]).toEqual(['explainer', true, ['explainer-format']]);
   });
 
-  it('the hybrid example carries an old worker’s own fields beside the declarative message', () => {
+  it('the hybrid example has legacy fields for old workers that say what its notification says; the others have none', () => {
     const hybrid = JSON.parse(exampleMessage('hybrid', ORIGIN));
-    expect(hybrid).toMatchObject({ web_push: 8030, title: hybrid.notification.title, body: hybrid.notification.body, url: hybrid.notification.navigate });
+    const legacy = JSON.parse(exampleLegacyFields('hybrid', ORIGIN));
+    expect(legacy).toEqual({ title: hybrid.notification.title, body: hybrid.notification.body, url: hybrid.notification.navigate });
+    expect(legacyFieldsProblem(legacy)).toBeNull();
+    expect(() => preparePayload(exampleMessage('hybrid', ORIGIN), { legacy })).not.toThrow();
+    for (const name of ['standard', 'mutable', 'explainer']) expect(exampleLegacyFields(name, ORIGIN)).toBe('');
   });
 
   it('an unknown name is an error, not an empty editor', () => {

@@ -55,6 +55,13 @@ describe('lint findings with line numbers', () => {
     expect(summary.className).toContain('is-valid');
   });
 
+  it('says how many findings the server left out of a long list', () => {
+    const { summary, list } = panel();
+    renderFindings(list, summary, { text: TEXT, result: { valid: false, findings: [titleFinding], omitted: 4000 }, locate: locatePointer, onSelect: () => {} });
+    expect(summary.textContent).toBe('1 error: browsers will not show this as a declarative message; 4000 more findings not listed');
+    expect(list.querySelectorAll('.finding')).toHaveLength(1);
+  });
+
   it('clicking a finding hands its position over, and moveCaret puts the caret there', () => {
     const { editor, summary, list } = panel();
     editor.value = TEXT;

@@ -25,6 +25,15 @@ describe('broadcast progress', () => {
     expect(status).toHaveBeenCalledTimes(1);
   });
 
+  it('stops when the broadcast is cancelled or expired', async () => {
+    for (const final of ['cancelled', 'expired']) {
+      const answers = [job('running', 1, 3), job(final, 1, 0)];
+      const status = vi.fn(async () => answers.shift()!);
+      expect(await watchBroadcast({ id: 'n7', status, onUpdate: () => {}, sleep: async () => {} })).toMatchObject({ status: final });
+      expect(status).toHaveBeenCalledTimes(2);
+    }
+  });
+
   it('gives up after maxPolls answers, returning the last one', async () => {
     const status = vi.fn(async () => job('running', 1, 5));
     const sleep = vi.fn(async () => {});

@@ -39,8 +39,17 @@ describe('notificationclick on what the polyfill showed', () => {
     expect(there.focused).toBe(true);
   });
 
-  it('navigates one of the site\'s windows (the focused one first) before opening a new one', async () => {
+  it('opens a new window rather than navigate one of the site\'s windows: that could discard unsaved work', async () => {
     const { scope } = installInFakeScope();
+    const busy = scope.openWindowOf('https://site.example/compose');
+    busy.focused = true;
+    await scope.click(await shownOne(scope));
+    expect(scope.windowLog).toEqual(['open https://site.example/inbox']);
+    expect(busy.url).toBe('https://site.example/compose');
+  });
+
+  it('with navigateExistingWindow, navigates one of the site\'s windows (the focused one first) before opening a new one', async () => {
+    const { scope } = installInFakeScope({}, { navigateExistingWindow: true });
     scope.openWindowOf('https://site.example/a');
     const focused = scope.openWindowOf('https://site.example/b');
     focused.focused = true;
@@ -49,8 +58,8 @@ describe('notificationclick on what the polyfill showed', () => {
     expect(scope.windows).toHaveLength(2);
   });
 
-  it('opens a new window when the only window is not controlled (navigate refused)', async () => {
-    const { scope } = installInFakeScope();
+  it('with navigateExistingWindow, opens a new window when the only window is not controlled (navigate refused)', async () => {
+    const { scope } = installInFakeScope({}, { navigateExistingWindow: true });
     scope.openWindowOf('https://site.example/uncontrolled', false);
     await scope.click(await shownOne(scope));
     expect(scope.windowLog).toEqual(['open https://site.example/inbox']);
@@ -91,8 +100,7 @@ describe('notificationclick falls through to the site', () => {
     await scope.click(shown!);
     expect(scope.windowLog).toEqual([
       'open https://site.example/app/go',
-      'navigate https://site.example/app/go -> https://site.example/replaced',
-      'focus https://site.example/replaced',
+      'open https://site.example/replaced',
     ]);
     expect(site.clicks).toHaveLength(1);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockPushService, type MockPushService } from '../support/mock-push-service.js';
 import { ADMIN_TOKEN, validMessage } from '../support/push-server-harness.js';
-import { runDwp, spawnServer } from '../support/spawn-server.js';
+import { runDwpToEnd, spawnServer } from '../support/spawn-server.js';
 
 let mock: MockPushService;
 let dir: string;
@@ -20,14 +20,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function dwpush(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = runDwp(args, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => { stdout += c; });
-  child.stderr!.on('data', (c: Buffer) => { stderr += c; });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-}
+const dwpush = runDwpToEnd;
 
 describe('dwpush keys, dwpush send', () => {
   it('dwpush keys generates keys once and prints the same public key after', async () => {

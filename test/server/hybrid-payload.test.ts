@@ -10,7 +10,7 @@ import { sendNotification } from '../../server/send-notification.js';
 import { generateVapidKeys } from '../../server/vapid-keys.js';
 import { startMockPushService, type MockPushService } from '../support/mock-push-service.js';
 import { SUBJECT, startHarness, validMessage, type Harness } from '../support/push-server-harness.js';
-import { runDwp } from '../support/spawn-server.js';
+import { runDwpToEnd } from '../support/spawn-server.js';
 
 /** What the site's old service worker read before it adopted the polyfill. */
 const LEGACY = { title: 'Example Shop', body: 'Your order has shipped', url: 'https://shop.example/orders/4417' };
@@ -111,11 +111,4 @@ describe('hybrid payloads: sendNotification({legacy}) and dwpush send --legacy',
   });
 });
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = runDwp(args, {});
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => { stdout += c; });
-  child.stderr!.on('data', (c: Buffer) => { stderr += c; });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-}
+const run = runDwpToEnd;

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readVapidKeys } from '../../server/vapid-keys.js';
 import { validMessage } from '../support/push-server-harness.js';
@@ -98,3 +100,26 @@ it('a damaged VAPID key file is reported without quoting the private key in it',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('shows a generated admin token on the terminal (stderr), never on the log stream, and writes no file then', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwp-tty-token-'));
+  const log = join(dir, 'log.txt');
+  const data = join(dir, 'data');
+  try {
+    // util-linux `script` gives the server a terminal; the log (stdout) goes to a file.
+    const command = `exec "${process.execPath}" --import tsx cli/dwpush.ts serve --port 0 --data-dir "${data}" > "${log}"`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), env: { ...process.env, DWP_ADMIN_TOKEN: '' }, detached: true });
+    let terminal = '';
+    child.stdout.on('data', (chunk: Buffer) => { terminal += chunk.toString('utf8'); });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const token = await waitFor(async () => /Admin token[^\n]*\r?\n\r?\n {2}(\S+)/.exec(terminal)?.[1], 30_000);
+    await waitFor(async () => (readFileSync(log, 'utf8').includes('listening on') ? true : undefined), 30_000);
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(readFileSync(log, 'utf8')).not.toContain(token);
+    expect(existsSync(join(data, 'admin-token.txt'))).toBe(false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -25,9 +25,10 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-export async function startDemoServer(options: { allowPushOrigin: string }): Promise<DemoServer> {
+/** `args`: more `dwpush serve` flags (e.g. `--concurrency 1` to keep a broadcast running a while). */
+export async function startDemoServer(options: { allowPushOrigin: string; args?: string[] }): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dwp-demo-'));
-  const server = await spawnServer(['--data-dir', dir, '--allow-push-origin', options.allowPushOrigin, '--public-channel', 'news'], { DWP_ADMIN_TOKEN: ADMIN_TOKEN });
+  const server = await spawnServer(['--data-dir', dir, '--allow-push-origin', options.allowPushOrigin, '--public-channel', 'news', ...(options.args ?? [])], { DWP_ADMIN_TOKEN: ADMIN_TOKEN });
   const db = new Database(join(dir, DATABASE_FILE), { readonly: true, fileMustExist: true });
   const subscription = db.prepare<[string], { id: number; user_id: string | null }>('SELECT id, user_id FROM subscriptions WHERE endpoint = ?');
   const channels = db.prepare<[number], { channel: string }>('SELECT channel FROM subscription_channels WHERE subscription_id = ? ORDER BY channel');

@@ -15,9 +15,10 @@ export interface DemoStack {
   close(): Promise<void>;
 }
 
-export async function startDemoStack(): Promise<DemoStack> {
+/** `args`: more `dwpush serve` flags. */
+export async function startDemoStack(args: string[] = []): Promise<DemoStack> {
   const push = await startMockPushService();
-  const [server, browser] = await Promise.all([startDemoServer({ allowPushOrigin: push.origin }), launchBrowser()]);
+  const [server, browser] = await Promise.all([startDemoServer({ allowPushOrigin: push.origin, args }), launchBrowser()]);
   return {
     push, server, browser,
     async close() {

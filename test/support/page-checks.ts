@@ -6,12 +6,18 @@ const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
 /**
  * Whether the page scrolls sideways, and the outermost elements that stick out past the viewport
- * (a selector-like name and their right edge), so a failure says what to fix.
+ * or let their text spill past it (a selector-like name and their right edge), so a failure says
+ * what to fix.
  */
 export function sidewaysOverflow(page: Page): Promise<{ scrollWidth: number; clientWidth: number; culprits: string[] }> {
   return page.evaluate(() => {
     const { scrollWidth, clientWidth } = document.documentElement;
-    const outside = [...document.body.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > clientWidth + 0.5);
+    // An element past the right edge, or one whose own text runs out of it (overflow visible) past the edge.
+    const outside = [...document.body.querySelectorAll('*')].filter((e) => {
+      const box = e.getBoundingClientRect();
+      const spills = e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && box.left + e.scrollWidth > clientWidth + 0.5;
+      return box.right > clientWidth + 0.5 || spills;
+    });
     const culprits = outside
       .filter((e) => !outside.includes(e.parentElement!))
       .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.classList.length ? `.${[...e.classList].join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`);

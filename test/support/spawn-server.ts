@@ -72,3 +72,13 @@ export function useServerFixtures(prefix: string, hooks: { beforeAll: (fn: () =>
   });
   return fixtures;
 }
+
+/** Runs one `dwpush` command to its end and collects its exit code and output. */
+export function runDwpToEnd(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = runDwp(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => { stdout += c; });
+  child.stderr!.on('data', (c: Buffer) => { stderr += c; });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+}
