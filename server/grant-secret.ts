@@ -6,6 +6,8 @@ import { PushError } from './push-error.js';
 import { writeSecretFile } from './vapid-keys.js';
 
 export const GRANT_SECRET_FILE = 'grant-secret';
+/** Where a PostgreSQL deployment keeps it (the store's shared settings), unless DWP_GRANT_SECRET is set. */
+export const GRANT_SECRET_SETTING = 'grant-secret';
 
 /**
  * The secret grants are signed with: `DWP_GRANT_SECRET` when given, else the data directory's
