@@ -1,22 +1,28 @@
 import { availableParallelism } from 'node:os';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ADMIN_TOKEN_FILE } from '../server/admin-token-file.js';
 import { DEFAULT_CLIENT_RATE_LIMIT } from '../server/client-rate-limit.js';
 import { DEFAULT_CONCURRENCY } from '../server/origin-lanes.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, startServer } from '../server/start-server.js';
 import { writeSecretFile } from '../server/vapid-keys.js';
-import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure } from './command-flags.js';
+import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure, UsageError } from './command-flags.js';
 import { packageRoot } from './package-root.js';
 
 const USAGE = `usage: dwpush serve [options]
 
-Runs the push server: subscriptions and broadcasts in SQLite under --data-dir, VAPID keys
-generated on first start, the demo page at /.
+Runs the push server: subscriptions and broadcasts in SQLite under --data-dir (or in PostgreSQL
+with --database, shared by any number of processes), VAPID keys generated on first start, the
+demo page at /.
 
   --port N                  DWP_PORT                 listen port (default 8080)
   --host ADDR               DWP_HOST                 listen address (default 127.0.0.1)
   --data-dir DIR            DWP_DATA_DIR             database and keys (default .dwp-data)
+  --database URL            DWP_DATABASE_URL         postgres://... : store, job queue, keys and token in PostgreSQL
+                                                     instead of --data-dir (needs the packages pg and pg-boss)
+  --role R                  DWP_ROLE                 all (default), api (HTTP API only) or worker (sends only;
+                                                     serves /api/health); api and worker need --database
+  --batches N               DWP_BATCHES              batches of 500 deliveries this process runs at once (default 8)
   --subject URL             DWP_VAPID_SUBJECT        VAPID contact, mailto: or https: (default mailto:webpush@localhost)
   --allow-push-origin O     DWP_ALLOW_PUSH_ORIGIN    also accept endpoints on this exact origin (repeatable;
                                                      the variable takes a comma-separated list); http: only on loopback
@@ -31,6 +37,7 @@ generated on first start, the demo page at /.
                                                      are cut off (default 10000, at most 30000); queued ones stay pending
   --public-dir DIR          DWP_PUBLIC_DIR           static files served at / (default server/public)
   --polyfill-dir DIR        DWP_POLYFILL_DIR         built polyfill scripts (default dist/polyfill)
+                            DWP_VAPID_PUBLIC_KEY     with DWP_VAPID_PRIVATE_KEY: the VAPID keys (base64url), over the stored ones
                             DWP_ADMIN_TOKEN          admin token, at least 16 characters, no white space (else generated on
                                                      first start: shown once on a terminal (stderr), or written to
                                                      DIR/admin-token.txt, mode 0600, when there is none)
@@ -48,6 +55,7 @@ export async function run(args: string[]): Promise<number> {
       'max-attempts': { type: 'string' }, 'timeout-ms': { type: 'string' }, workers: { type: 'string' },
       'public-dir': { type: 'string' }, 'polyfill-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       'client-rate-limit': { type: 'string' }, 'trust-proxy': { type: 'boolean' }, 'shutdown-timeout-ms': { type: 'string' },
+      database: { type: 'string' }, role: { type: 'string' }, batches: { type: 'string' },
     });
     if (flags.help) {
       process.stdout.write(USAGE);
@@ -59,7 +67,19 @@ export async function run(args: string[]): Promise<number> {
     const dataDir = dataDirFlag(flags['data-dir']);
     log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
     shutdownTimeoutMs = readInteger(flagOrEnv(flags['shutdown-timeout-ms'], 'DWP_SHUTDOWN_TIMEOUT_MS', String(DEFAULT_SHUTDOWN_TIMEOUT_MS)), '--shutdown-timeout-ms', 0, 30_000)!;
+    const databaseUrl = flagOrEnv(flags.database, 'DWP_DATABASE_URL');
+    if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError('--database must be a postgres:// or postgresql:// URL');
+    const role = flagOrEnv(flags.role, 'DWP_ROLE', 'all');
+    if (role !== 'all' && role !== 'api' && role !== 'worker') throw new UsageError(`--role must be all, api or worker, got "${role}"`);
+    if (role !== 'all' && databaseUrl === undefined) throw new UsageError(`--role ${role} needs --database: processes share work through PostgreSQL`);
+    const publicKey = process.env.DWP_VAPID_PUBLIC_KEY;
+    const privateKey = process.env.DWP_VAPID_PRIVATE_KEY;
+    if (!publicKey !== !privateKey) throw new UsageError('DWP_VAPID_PUBLIC_KEY and DWP_VAPID_PRIVATE_KEY go together: set both or neither');
     server = await startServer({
+      ...(databaseUrl ? { databaseUrl } : {}),
+      role,
+      batchConcurrency: readInteger(flagOrEnv(flags.batches, 'DWP_BATCHES', '8'), '--batches', 1, 256)!,
+      ...(publicKey && privateKey ? { vapidKeys: { publicKey, privateKey } } : {}),
       port: readInteger(flagOrEnv(flags.port, 'DWP_PORT', '8080'), '--port', 0, 65535)!,
       host: flagOrEnv(flags.host, 'DWP_HOST', '127.0.0.1'),
       dataDir,
@@ -79,7 +99,7 @@ export async function run(args: string[]): Promise<number> {
     });
     if (subject === DEFAULT_VAPID_SUBJECT) log(`VAPID subject is the placeholder ${DEFAULT_VAPID_SUBJECT}: set --subject to a contact address before production (Apple's push service checks it)`);
     if (server.generatedAdminToken) showGeneratedToken(server.generatedAdminToken, dataDir, server.url, log);
-    log(`listening on ${server.url} (data in ${dataDir})`);
+    log(`listening on ${server.url} (${databaseUrl ? `role ${role}, data in PostgreSQL at ${redactUrl(databaseUrl)}` : `data in ${dataDir}`})`);
   } catch (error) {
     return reportFailure('serve', error, USAGE);
   }
@@ -120,7 +140,18 @@ function showGeneratedToken(token: string, dataDir: string, url: string, log: (l
     return;
   }
   const file = join(dataDir, ADMIN_TOKEN_FILE);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // with --database, nothing else made it
   rmSync(file, { force: true });
   writeSecretFile(file, `${token}\n`);
   log(`generated an admin token: no terminal to show it on, so it is in ${file} (mode 0600); store it elsewhere and delete the file. ${usage}`);
+}
+
+/** The database URL for the log: host, port and database, never the password. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return 'the given URL';
+  }
 }

@@ -24,7 +24,11 @@ export interface AppOptions extends StaticDirs {
   adminTokenHash: Buffer;
   /** The open routes' budget per client (default: 120 a minute, the socket's address). */
   clientRateLimit?: ClientRateLimitOptions;
+  /** What this process does (`--role`), reported by /api/health. */
+  role?: ServerRole;
 }
+
+export type ServerRole = 'all' | 'api' | 'worker';
 
 /** Subscriptions are small; a message is at most 3993 bytes once serialized, plus its envelope. */
 const SUBSCRIPTION_BODY_LIMIT = 4 * 1024;
@@ -119,6 +123,7 @@ export function createApp(options: AppOptions): Hono {
     return c.json({ ...result, findings: shown.map((f) => ({ ...f, ...describeFinding(f) })), ...(omitted > 0 ? { omitted } : {}) });
   });
 
+  mountHealth(app, store, options.role ?? 'all');
   app.all('/api/*', (c) => apiError(c, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
   mountStaticFiles(app, options);
   app.notFound((c) => apiError(c, 'not-found', 'not found'));
@@ -128,4 +133,23 @@ export function createApp(options: AppOptions): Hono {
     return apiError(c, 'internal-error', 'the server failed to handle this request');
   });
   return app;
+}
+
+/** What a `--role worker` process serves: only its readiness. */
+export function createHealthApp(store: Store, role: ServerRole): Hono {
+  const app = new Hono();
+  mountHealth(app, store, role);
+  app.notFound((c) => apiError(c, 'not-found', 'a worker process serves only /api/health'));
+  return app;
+}
+
+/**
+ * Readiness for a load balancer or an orchestrator: 200 while the database answers, 503 while it
+ * does not (the process keeps running and reconnects; spec-notes.md#push-server, scale-out).
+ */
+function mountHealth(app: Hono, store: Store, role: ServerRole): void {
+  app.get('/api/health', async (c) => {
+    const database = await store.ping();
+    return c.json({ status: database ? 'ready' : 'unavailable', role, database: database ? 'up' : 'down' }, database ? 200 : 503);
+  });
 }

@@ -25,6 +25,8 @@ export interface BroadcastEngineOptions extends DeliveryDeps {
   vapidProblemThreshold?: number;
   /** How long a claimed batch stays this process's without renewal (renewed every third of it while it runs). */
   leaseMs?: number;
+  /** False for a process that only queues batches for others (`--role api`). Default true. */
+  runBatches?: boolean;
   /** How often a durable scheduler's engine looks for batches a dead process left (sweep), milliseconds. */
   sweepEveryMs?: number;
   log?: (line: string) => void;
@@ -36,7 +38,7 @@ export interface BroadcastInProcess {
   watch: VapidProblemWatch;
 }
 
-const DEFAULT_LEASE_MS = 15_000;
+const DEFAULT_LEASE_MS = 10_000;
 
 /**
  * Runs broadcasts as batches (spec-notes.md#push-server, scale-out): a broadcast's recipients are
@@ -75,11 +77,13 @@ export class BroadcastEngine {
 
   /** Starts running batches; picks up what a previous process left unfinished. */
   async start(): Promise<void> {
+    if (this.options.runBatches === false) return;
     await this.scheduler.start((ref) => this.run(ref), this.options.batchConcurrency ?? 8);
     if (!this.scheduler.durable) {
       for (const batch of await this.call(() => this.store.openBatches())) await this.scheduler.schedule(batch, batch.dueInMs);
       return;
     }
+    this.log(`running batches as ${this.owner}`);
     const sweepEveryMs = this.options.sweepEveryMs ?? 2_000;
     const sweep = async () => {
       try {

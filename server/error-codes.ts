@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   // The server itself.
   'invalid-vapid-keys': { status: 500, retryable: false, message: 'the VAPID keys are missing, damaged or not P-256' },
   'data-dir-unusable': { status: 500, retryable: false, message: 'the data directory cannot be used' },
+  'database-unusable': { status: 503, retryable: true, message: 'the database cannot be reached or its schema is not one this release knows' },
   'missing-dependency': { status: 500, retryable: false, message: 'an optional package the chosen store needs is not installed' },
   'listen-failed': { status: 500, retryable: false, message: 'the server cannot listen on this address and port' },
   'shutting-down': { status: 503, retryable: true, message: 'the server is stopping; the delivery stays pending for the next start' },

@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HASH_FILE, checkAdminToken, loadOrCreateAdminToken } from './admin-token-file.js';
-import { createApp } from './app.js';
+import { ADMIN_TOKEN_FILE, ADMIN_TOKEN_HASH_FILE, checkAdminToken, loadOrCreateAdminToken, type AdminToken } from './admin-token-file.js';
+import { createApp, createHealthApp, type ServerRole } from './app.js';
+import { openPostgres } from './open-postgres.js';
+import type { Scheduler } from './scheduler/scheduler.js';
 import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, serverOptionsFor, type ConnectionLimits } from './connection-limits.js';
 import { DEFAULT_CLIENT_RATE_LIMIT } from './client-rate-limit.js';
 import { createPrivateFile, secureDataDir } from './data-dir.js';
@@ -17,7 +19,7 @@ import { loadWithPeer } from './optional-peer.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { createVapidAuthorizer } from './vapid-authorization.js';
-import { loadOrCreateVapidKeys, VAPID_KEYS_FILE } from './vapid-keys.js';
+import { checkVapidKeys, loadOrCreateVapidKeys, VAPID_KEYS_FILE, type VapidKeys } from './vapid-keys.js';
 
 export interface ServerConfig {
   port: number;
@@ -44,6 +46,14 @@ export interface ServerConfig {
   connectionLimits?: Partial<ConnectionLimits>;
   /** From `DWP_ADMIN_TOKEN`. */
   adminToken?: string;
+  /** From `DWP_VAPID_PUBLIC_KEY` and `DWP_VAPID_PRIVATE_KEY`: they override the stored keys. */
+  vapidKeys?: VapidKeys;
+  /** A PostgreSQL URL: the shared store, job queue, keys and token for any number of processes (else SQLite in dataDir). */
+  databaseUrl?: string;
+  /** `api` serves the HTTP API and queues batches; `worker` runs batches (and answers /api/health); `all` both. */
+  role?: ServerRole;
+  /** Batches this process runs at once (default 8). */
+  batchConcurrency?: number;
   publicDir?: string;
   polyfillDir?: string;
   /** Retry backoff start, milliseconds (tests shorten it). */
@@ -84,33 +94,40 @@ function openStore(Driver: typeof SqliteStore, dataDir: string): Store {
   return new Driver(join(dataDir, DATABASE_FILE));
 }
 
-/** Opens the data directory, resumes unfinished broadcasts and listens. */
+/** The embedded store in the data directory (0700, its files 0600), with the keys and token beside it. */
+async function openSqlite(config: ServerConfig): Promise<{ store: Store; scheduler?: Scheduler; keys: VapidKeys; token: AdminToken }> {
+  // Loaded before anything is written, so a missing better-sqlite3 leaves the data directory as it was.
+  const SqliteStore = await loadSqliteStore();
+  secureDataDir(config.dataDir, DATA_FILES);
+  const token = loadOrCreateAdminToken(config.dataDir, config.adminToken);
+  const { keys, created } = config.vapidKeys ? { keys: checkVapidKeys(config.vapidKeys, 'DWP_VAPID_PUBLIC_KEY and DWP_VAPID_PRIVATE_KEY'), created: false } : loadOrCreateVapidKeys(config.dataDir);
+  if (created) config.log(`generated VAPID keys in ${config.dataDir} (public key ${keys.publicKey})`);
+  return { store: openStore(SqliteStore, config.dataDir), keys, token };
+}
+
+/** Opens the store (SQLite in the data directory, or PostgreSQL), resumes unfinished broadcasts and listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   if (!/^(mailto:|https:)/.test(config.subject)) {
     throw new PushError('invalid-option', `--subject must be a mailto: or https: URL, got "${config.subject}"`);
   }
   const guard = createPushOriginGuard(config.allowPushOrigins);
-  // Loaded here, not imported above: the server entry and the send helper work without better-sqlite3;
-  // loaded before anything is written, so a missing one leaves the data directory as it was.
-  const SqliteStore = await loadSqliteStore();
   if (config.adminToken) checkAdminToken(config.adminToken);
-  secureDataDir(config.dataDir, DATA_FILES);
-  const token = loadOrCreateAdminToken(config.dataDir, config.adminToken);
-  const { keys, created } = loadOrCreateVapidKeys(config.dataDir);
-  if (created) config.log(`generated VAPID keys in ${config.dataDir} (public key ${keys.publicKey})`);
-  const store = openStore(SqliteStore, config.dataDir);
+  const role = config.role ?? 'all';
+  const { store, scheduler, keys, token } = config.databaseUrl ? await openPostgres(config.databaseUrl, { ...config, log: config.log }) : await openSqlite(config);
   const connections = createPushConnections({ maxSockets: config.concurrency, ...(config.protocol ? { protocol: config.protocol } : {}) });
   const builder = createRequestBuilder(config.workers);
   const engine = new BroadcastEngine({
-    store, guard, connections, builder,
+    store, guard, connections, builder, runBatches: role !== 'api',
+    ...(config.batchConcurrency ? { batchConcurrency: config.batchConcurrency } : {}),
+    ...(scheduler ? { scheduler } : {}),
     authorize: createVapidAuthorizer({ subject: config.subject, ...keys }),
     concurrency: config.concurrency,
     timeoutMs: config.timeoutMs,
     retry: { maxAttempts: config.maxAttempts, ...(config.retryBaseMs !== undefined ? { baseDelayMs: config.retryBaseMs } : {}) },
     log: config.log,
   });
-  const app = createApp({
-    store, engine, guard, vapidPublicKey: keys.publicKey, adminTokenHash: token.hash,
+  const app = role === 'worker' ? createHealthApp(store, role) : createApp({
+    store, engine, guard, vapidPublicKey: keys.publicKey, adminTokenHash: token.hash, role,
     clientRateLimit: { perMinute: config.clientRateLimit ?? DEFAULT_CLIENT_RATE_LIMIT, trustProxy: config.trustProxy ?? false },
     ...(config.publicDir ? { publicDir: config.publicDir } : {}),
     ...(config.polyfillDir ? { polyfillDir: config.polyfillDir } : {}),
@@ -120,8 +137,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     server = await listen(app, config.port, config.host, { ...DEFAULT_CONNECTION_LIMITS, ...config.connectionLimits });
   } catch (error) {
     await builder.close();
+    await engine.stop();
     connections.close();
-    store.close();
+    await store.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;

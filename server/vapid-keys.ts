@@ -42,10 +42,15 @@ export function readVapidKeys(file: string): VapidKeys {
     // V8's message quotes the text around the error, which here would be part of the private key.
     throw new PushError('invalid-vapid-keys', `${file} is not JSON`);
   }
+  return checkVapidKeys(value, file);
+}
+
+/** The keys when both are base64url P-256 keys of 65 and 32 bytes; else invalid-vapid-keys naming `where` (never the key). */
+export function checkVapidKeys(value: Partial<VapidKeys>, where: string): VapidKeys {
   const { publicKey, privateKey } = value;
   if (typeof publicKey !== 'string' || Buffer.from(publicKey, 'base64url').length !== 65
     || typeof privateKey !== 'string' || Buffer.from(privateKey, 'base64url').length !== 32) {
-    throw new PushError('invalid-vapid-keys', `${file} must hold {"publicKey", "privateKey"}: base64url P-256 keys of 65 and 32 bytes`);
+    throw new PushError('invalid-vapid-keys', `${where} must hold {"publicKey", "privateKey"}: base64url P-256 keys of 65 and 32 bytes`);
   }
   return { publicKey, privateKey };
 }

@@ -201,6 +201,10 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async ping(): Promise<boolean> {
+    return this.db.open;
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }

@@ -147,5 +147,8 @@ export interface Store {
   /** A shared setting (keys, token hash): the stored value, or `value` when this call stored it first. */
   settingOrInsert(key: string, value: string): Promise<{ value: string; inserted: boolean }>;
 
+  /** Whether the database answers now (readiness). */
+  ping(): Promise<boolean>;
+
   close(): Promise<void>;
 }
