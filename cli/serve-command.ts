@@ -5,6 +5,7 @@ import { ADMIN_TOKEN_FILE } from '../server/admin-token-file.js';
 import { DEFAULT_CLIENT_RATE_LIMIT } from '../server/client-rate-limit.js';
 import { DEFAULT_CONCURRENCY } from '../server/origin-lanes.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, startServer } from '../server/start-server.js';
+import { isChannelName } from '../server/subscription-input.js';
 import { writeSecretFile } from '../server/vapid-keys.js';
 import { dataDirFlag, DEFAULT_VAPID_SUBJECT, flagOrEnv, readFlags, readInteger, reportFailure, UsageError } from './command-flags.js';
 import { packageRoot } from './package-root.js';
@@ -37,10 +38,15 @@ demo page at /.
                                                      are cut off (default 10000, at most 30000); queued ones stay pending
   --public-dir DIR          DWP_PUBLIC_DIR           static files served at / (default server/public)
   --polyfill-dir DIR        DWP_POLYFILL_DIR         built polyfill scripts (default dist/polyfill)
+  --public-channel NAME     DWP_PUBLIC_CHANNELS      a channel any browser may join without a grant (repeatable;
+                                                     the variable takes a comma-separated list)
+  --log-format F            DWP_LOG_FORMAT           text (default) or json: one JSON object a line
                             DWP_VAPID_PUBLIC_KEY     with DWP_VAPID_PRIVATE_KEY: the VAPID keys (base64url), over the stored ones
                             DWP_ADMIN_TOKEN          admin token, at least 16 characters, no white space (else generated on
                                                      first start: shown once on a terminal (stderr), or written to
                                                      DIR/admin-token.txt, mode 0600, when there is none)
+                            DWP_GRANT_SECRET         secret grants are signed with, at least 32 characters (else
+                                                     generated in the data dir, 0600)
   -h, --help                                         show this help
 `;
 
@@ -53,7 +59,8 @@ export async function run(args: string[]): Promise<number> {
       port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, subject: { type: 'string' },
       'allow-push-origin': { type: 'string', multiple: true }, concurrency: { type: 'string' },
       'max-attempts': { type: 'string' }, 'timeout-ms': { type: 'string' }, workers: { type: 'string' },
-      'public-dir': { type: 'string' }, 'polyfill-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'public-dir': { type: 'string' }, 'polyfill-dir': { type: 'string' }, 'public-channel': { type: 'string', multiple: true },
+      'log-format': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       'client-rate-limit': { type: 'string' }, 'trust-proxy': { type: 'boolean' }, 'shutdown-timeout-ms': { type: 'string' },
       database: { type: 'string' }, role: { type: 'string' }, batches: { type: 'string' },
     });
@@ -65,7 +72,10 @@ export async function run(args: string[]): Promise<number> {
     const origins = flags['allow-push-origin'] ?? (process.env.DWP_ALLOW_PUSH_ORIGIN ?? '').split(/[\s,]+/).filter(Boolean);
     const subject = flagOrEnv(flags.subject, 'DWP_VAPID_SUBJECT', DEFAULT_VAPID_SUBJECT);
     const dataDir = dataDirFlag(flags['data-dir']);
-    log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+    const publicChannels = flags['public-channel'] ?? (process.env.DWP_PUBLIC_CHANNELS ?? '').split(/[\s,]+/).filter(Boolean);
+    const badChannel = publicChannels.find((name) => !isChannelName(name));
+    if (badChannel !== undefined) throw new UsageError(`--public-channel must be a name of 1 to 64 characters (A-Z a-z 0-9 . _ : -), got "${badChannel}"`);
+    log = logger(flagOrEnv(flags['log-format'], 'DWP_LOG_FORMAT', 'text'));
     shutdownTimeoutMs = readInteger(flagOrEnv(flags['shutdown-timeout-ms'], 'DWP_SHUTDOWN_TIMEOUT_MS', String(DEFAULT_SHUTDOWN_TIMEOUT_MS)), '--shutdown-timeout-ms', 0, 30_000)!;
     const databaseUrl = flagOrEnv(flags.database, 'DWP_DATABASE_URL');
     if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError('--database must be a postgres:// or postgresql:// URL');
@@ -93,6 +103,8 @@ export async function run(args: string[]): Promise<number> {
       trustProxy: flags['trust-proxy'] ?? process.env.DWP_TRUST_PROXY === '1',
       shutdownTimeoutMs,
       ...(process.env.DWP_ADMIN_TOKEN ? { adminToken: process.env.DWP_ADMIN_TOKEN } : {}),
+      ...(process.env.DWP_GRANT_SECRET ? { grantSecret: process.env.DWP_GRANT_SECRET } : {}),
+      publicChannels,
       publicDir: resolve(flagOrEnv(flags['public-dir'], 'DWP_PUBLIC_DIR', join(root, 'server', 'public'))),
       polyfillDir: resolve(flagOrEnv(flags['polyfill-dir'], 'DWP_POLYFILL_DIR', join(root, 'dist', 'polyfill'))),
       log,
@@ -118,6 +130,13 @@ export async function run(args: string[]): Promise<number> {
     };
     process.on('SIGINT', shutdown).on('SIGTERM', shutdown);
   });
+}
+
+/** Log lines as text (`<time> <line>`) or, for log collectors, JSON objects `{"time", "message"}`. */
+function logger(format: string): (line: string) => void {
+  if (format === 'text') return (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  if (format === 'json') return (line) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), message: line })}\n`);
+  throw new UsageError(`--log-format must be text or json, got "${format}"`);
 }
 
 /**

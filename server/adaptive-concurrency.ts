@@ -1,8 +1,9 @@
 /**
  * How many requests one push service gets at once, learnt from its answers (AIMD, as TCP does with
  * its window): the limit doubles every round trip while latency stays near the lowest seen (slow
- * start), then grows by one per round trip; it halves on 429, 503 or no answer, and shrinks by a
- * tenth when latency grows, at most once per round trip; never above `ceiling`, never below 1.
+ * start), then grows by one per round trip; it halves on 429, 503 or no answer (at most once per
+ * round trip), and shrinks by a tenth when latency grows past twice its recent floor (at most once a
+ * second); never above `ceiling`, never below 1.
  * spec-notes.md#push-server, concurrency.
  */
 export class AdaptiveConcurrency {
@@ -41,18 +42,19 @@ export class AdaptiveConcurrency {
     }
     this.windowMin = Math.min(this.windowMin, latencyMs);
     const floor = Math.min(this.windowMin, this.previousMin);
-    if (this.smoothed > floor * 2 + QUEUE_ALLOWANCE_MS) return this.cut(0.9, now);
+    // Gently, once per floor window: the floor may just be catching up with a push service further away.
+    if (this.smoothed > floor * 2 + QUEUE_ALLOWANCE_MS) return this.cut(0.9, now, FLOOR_WINDOW_MS);
     this.value = Math.min(this.ceiling, this.value + (this.slowStart ? 1 : 1 / this.value));
   }
 
   /** 429, 503, a timeout or a broken connection: send less. */
   congested(now = performance.now()): void {
-    this.cut(0.5, now);
+    this.cut(0.5, now, 0);
   }
 
-  private cut(factor: number, now: number): void {
+  private cut(factor: number, now: number, interval: number): void {
     this.slowStart = false;
-    if (now - this.lastCut < Math.max(this.smoothed, 1)) return; // one cut per round trip
+    if (now - this.lastCut < Math.max(this.smoothed, interval, 1)) return; // one cut per round trip, at most
     this.lastCut = now;
     this.value = Math.max(1, this.value * factor);
   }

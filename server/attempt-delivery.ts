@@ -5,6 +5,7 @@ import { isPushError, type PushErrorCode } from './push-error.js';
 import type { PushOriginGuard } from './push-origin-guard.js';
 import type { PushRequest, PushSubscriptionJSON } from './push-request.js';
 import type { BuildContext, RequestBuilder } from './request-builder.js';
+import type { DeliveryMetrics } from './metrics.js';
 import type { VapidAuthorizer } from './vapid-authorization.js';
 
 export interface DeliveryDeps {
@@ -13,6 +14,7 @@ export interface DeliveryDeps {
   builder: RequestBuilder;
   connections: PushConnections;
   timeoutMs?: number;
+  metrics?: DeliveryMetrics;
 }
 
 /**
@@ -50,6 +52,7 @@ export function deliveryWork<T extends PushSubscriptionJSON>(context: BuildConte
       } catch (error) {
         attempt = failed(error);
       }
+      deps.metrics?.pushRequest(new URL(request.endpoint).origin, (performance.now() - started) / 1000, attempt.status ?? attempt.code);
       report(item, attempt);
       return feedback(attempt, performance.now() - started);
     },

@@ -19,7 +19,6 @@ export async function runBatch(engine: BroadcastEngine, ref: BatchRef): Promise<
   const { store } = engine;
   if (!await engine.call(() => store.claimBatch(ref, engine.owner, engine.leaseMs))) return;
   const lease = new AbortController();
-  const stop = AbortSignal.any([lease.signal, engine.abort.signal]);
   // Renewed while the batch runs; a lost lease (this process stalled past it and another took the batch) stops the sending.
   const renew = setInterval(() => {
     void store.claimBatch(ref, engine.owner, engine.leaseMs).then((held) => { if (!held) lease.abort(); }, () => {});
@@ -27,6 +26,8 @@ export async function runBatch(engine: BroadcastEngine, ref: BatchRef): Promise<
   try {
     const broadcast = await load(engine, ref.broadcastId);
     if (!broadcast) return;
+    if (await engine.expireIfLate(ref.broadcastId, broadcast.deadline, Date.now())) return;
+    const stop = AbortSignal.any([lease.signal, engine.abort.signal, broadcast.halt.signal]);
     const recorder = new OutcomeRecorder(engine, ref);
     const due = await engine.call(() => store.dueDeliveries(ref, 0, BATCH_SIZE));
     const recipients: PendingDelivery[] = [];
@@ -43,15 +44,20 @@ export async function runBatch(engine: BroadcastEngine, ref: BatchRef): Promise<
       if (problem) {
         engine.log(`broadcast ${ref.broadcastId}: ${problem.origin} refused ${problem.count} requests with 403: the VAPID keys do not seem to be those the subscriptions were made with; subscriptions kept`);
       }
-      recorder.add(deliveryOutcome(recipient.id, recipient.attempts + 1, attempt, engine.retry, engine.stopping));
+      const outcome = deliveryOutcome(recipient.id, recipient.attempts + 1, attempt, engine.retry, engine.stopping);
+      if (outcome.state === 'pending') engine.options.metrics?.retry(recipient.origin);
+      else engine.options.metrics?.delivery(recipient.origin, outcome.state);
+      recorder.add(outcome);
     }, stop);
     // Skipped because their push service is backed up and silent: tried again shortly, the attempt not counted.
     if (!stop.aborted) for (const r of unsent) recorder.add({ subscriptionId: r.id, state: 'pending', attempts: r.attempts, retryInMs: SKIPPED_RETRY_MS, lastStatus: null, lastError: null });
     await recorder.close();
     const problems = broadcast.watch.list();
     if (problems.length > 0) await engine.call(() => store.addBroadcastProblems(ref.broadcastId, problems));
-    if (lease.signal.aborted) return;
+    if (lease.signal.aborted || broadcast.halt.signal.aborted) return;
     const dueInMs = await engine.call(() => store.releaseBatch(ref, engine.owner));
+    // A retry due after the TTL ran out would be dropped by the push service anyway.
+    if (dueInMs !== null && await engine.expireIfLate(ref.broadcastId, broadcast.deadline, Date.now() + dueInMs)) return;
     if (dueInMs !== null) await engine.scheduler.schedule(ref, dueInMs);
     else await engine.finish(ref.broadcastId);
   } catch (error) {
@@ -76,6 +82,9 @@ async function load(engine: BroadcastEngine, id: string): Promise<BroadcastInPro
       options: { ttl: broadcast.ttl, ...(broadcast.urgency ? { urgency: broadcast.urgency } : {}), ...(broadcast.topic ? { topic: broadcast.topic } : {}) },
     },
     watch: new VapidProblemWatch(engine.options.vapidProblemThreshold ?? 5),
+    // TTL 0 means "now or never" to a push service, not to our queue: such broadcasts never expire here.
+    deadline: broadcast.ttl === 0 ? null : (broadcast.sendAt ?? broadcast.createdAt) + broadcast.ttl * 1000,
+    halt: new AbortController(),
   };
   engine.broadcasts.set(id, entry);
   return entry;

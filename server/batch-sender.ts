@@ -41,7 +41,12 @@ export function createBatchSender(deps: DeliveryDeps, concurrency = DEFAULT_CONC
       }
       return job.work.prepare(job.recipient);
     },
-    send: (job, request) => job.work.send(job.recipient, request),
+    // Encrypted ahead but not sent when its batch was stopped (a cancelled broadcast): it stays unsent.
+    send: (job, request) => {
+      if (!job.signal?.aborted) return job.work.send(job.recipient, request);
+      job.settle();
+      return Promise.resolve({ latencyMs: null, congested: false });
+    },
     defer: (job) => job.work.defer(job.recipient),
   }, { ceiling: concurrency, capacity: laneCapacity(concurrency) });
   let stopped = false;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryDeps } from './attempt-delivery.js';
 import { createBatchSender, type BatchSender } from './batch-sender.js';
 import { runBatch } from './batch-run.js';
+import type { DeliveryMetrics } from './metrics.js';
 import type { BuildContext } from './request-builder.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { InProcessScheduler, keyOf } from './scheduler/in-process-scheduler.js';
@@ -30,13 +31,21 @@ export interface BroadcastEngineOptions extends DeliveryDeps {
   /** How often a durable scheduler's engine looks for batches a dead process left (sweep), milliseconds. */
   sweepEveryMs?: number;
   log?: (line: string) => void;
+  metrics?: DeliveryMetrics;
 }
 
 /** What the engine keeps about a broadcast it is running batches of. */
 export interface BroadcastInProcess {
   context: BuildContext;
   watch: VapidProblemWatch;
+  /** Unix ms after which nothing of it is worth sending (its TTL, from when it was to leave), or null. */
+  deadline: number | null;
+  /** Aborted when the broadcast is cancelled or expires: its batches here send nothing more. */
+  halt: AbortController;
 }
+
+/** setTimeout's longest delay; a broadcast scheduled further out is looked at again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const DEFAULT_LEASE_MS = 10_000;
 
@@ -64,6 +73,8 @@ export class BroadcastEngine {
   readonly broadcasts = new Map<string, BroadcastInProcess>();
   readonly abort = new AbortController();
   private sweeper: NodeJS.Timeout | null = null;
+  /** Timers of scheduled broadcasts (each process arms its own; `startScheduled` lets one of them start it). */
+  private readonly scheduled = new Map<string, NodeJS.Timeout>();
 
   constructor(readonly options: BroadcastEngineOptions) {
     this.store = options.store;
@@ -79,6 +90,7 @@ export class BroadcastEngine {
   async start(): Promise<void> {
     if (this.options.runBatches === false) return;
     await this.scheduler.start((ref) => this.run(ref), this.options.batchConcurrency ?? 8);
+    for (const { id, dueInMs } of await this.call(() => this.store.scheduledBroadcasts())) this.later(id, dueInMs);
     if (!this.scheduler.durable) {
       for (const batch of await this.call(() => this.store.openBatches())) await this.scheduler.schedule(batch, batch.dueInMs);
       return;
@@ -98,6 +110,11 @@ export class BroadcastEngine {
 
   /** Queues the batches of a broadcast just created (a broadcast without recipients is done at once). */
   async enqueue(id: string): Promise<void> {
+    const broadcast = await this.call(() => this.store.getBroadcast(id));
+    if (broadcast?.status === 'scheduled') {
+      this.later(id, Math.max(0, broadcast.sendAt! - Date.now()));
+      return;
+    }
     const batches = await this.call(() => this.store.openBatches(id));
     for (const batch of batches) await this.scheduler.schedule(batch, batch.dueInMs);
     if (batches.length === 0) await this.finish(id);
@@ -108,9 +125,61 @@ export class BroadcastEngine {
     return this.scheduler.idle();
   }
 
+  /**
+   * Cancels a broadcast: nothing more leaves (its pending deliveries become `unsent`, its batches
+   * close; batches running here stop starting requests, and other processes' stop when their lease
+   * renewal finds it cancelled); requests in flight finish and are recorded. False when it is
+   * unknown or already final.
+   */
+  async cancel(id: string): Promise<boolean> {
+    if (!await this.call(() => this.store.stopBroadcast(id, 'cancelled'))) return false;
+    this.halt(id);
+    this.log(`broadcast ${id} cancelled`);
+    return true;
+  }
+
+  /**
+   * Stops a broadcast whose TTL runs out by `at` (spec-notes.md#grants, broadcast management);
+   * true when it did (or it was stopped already).
+   */
+  async expireIfLate(id: string, deadline: number | null, at: number): Promise<boolean> {
+    if (deadline === null || at < deadline) return false;
+    if (await this.call(() => this.store.stopBroadcast(id, 'expired'))) {
+      this.log(`broadcast ${id} expired: its TTL ran out before every delivery was made`);
+    }
+    this.halt(id);
+    return true;
+  }
+
+  private halt(id: string): void {
+    this.broadcasts.get(id)?.halt.abort();
+    this.broadcasts.delete(id);
+    clearTimeout(this.scheduled.get(id));
+    this.scheduled.delete(id);
+  }
+
+  /** A scheduled broadcast's timer: when due, one process snapshots its recipients and every process queues its batches. */
+  private later(id: string, dueInMs: number): void {
+    clearTimeout(this.scheduled.get(id));
+    const timer = setTimeout(() => {
+      this.scheduled.delete(id);
+      if (this.stopping) return;
+      void (async () => {
+        const broadcast = await this.call(() => this.store.getBroadcast(id));
+        if (broadcast?.status === 'scheduled' && broadcast.sendAt! > Date.now()) return this.later(id, broadcast.sendAt! - Date.now());
+        await this.call(() => this.store.startScheduled(id));
+        await this.enqueue(id);
+      })().catch((error: Error) => this.log(`broadcast ${id}: starting it failed: ${error.message}`));
+    }, Math.min(MAX_TIMER_MS, dueInMs));
+    timer.unref();
+    this.scheduled.set(id, timer);
+  }
+
   /** Stops taking work, lets requests in flight finish and records them; the rest resumes later. */
   async stop(): Promise<void> {
     this.abort.abort();
+    for (const timer of this.scheduled.values()) clearTimeout(timer);
+    this.scheduled.clear();
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([this.sender.stop(), this.scheduler.stop()]);
   }

@@ -26,6 +26,12 @@ export const ERROR_CODES = {
   'invalid-subscription': { status: 400, retryable: false, message: 'the subscription is not what PushSubscription.toJSON() gives' },
   'invalid-option': { status: 400, retryable: false, message: 'an option or flag has a value it cannot take' },
   'push-origin-not-allowed': { status: 400, retryable: false, message: 'the endpoint is not on a push service this server may contact' },
+  'unknown-member': { status: 400, retryable: false, message: 'the request body has a member this route does not take (refused, never ignored: a misspelt target must not become a broadcast)' },
+  // Audiences (spec-notes.md#grants): a permission refused, nothing stored.
+  'grant-invalid': { status: 403, retryable: false, message: 'the grant is not one this server signed (tampered, truncated, or signed with another secret)' },
+  'grant-expired': { status: 403, retryable: false, message: 'the grant has expired: the site mints a new one' },
+  'channel-not-allowed': { status: 403, retryable: false, message: 'the channel is neither public nor named by the grant' },
+  'already-finished': { status: 409, retryable: false, message: 'the broadcast is already done, failed, cancelled or expired' },
   'unauthorized': { status: 401, retryable: false, message: 'the route needs the admin token' },
   'not-found': { status: 404, retryable: false, message: 'no such route or resource' },
   'rate-limited': { status: 429, retryable: true, message: 'too many requests from this client; wait as Retry-After says' },

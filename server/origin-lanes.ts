@@ -39,6 +39,8 @@ interface Learnt {
   concurrency: AdaptiveConcurrency;
   /** performance.now() of the last HTTP answer; 0 before the first. */
   lastAnswerAt: number;
+  /** performance.now() of the first request sent; 0 before it. */
+  firstSentAt: number;
   /** Date.now() until which nothing is sent: the push service stopped answering (a timeout, a broken connection). */
   pausedUntil: number;
   /** The next pause: doubles while the service stays silent, back to the first at its next answer. */
@@ -85,10 +87,15 @@ export class OriginLanes<T, R> {
     return new Promise((resolve) => lane.roomWaiters.push(resolve));
   }
 
-  /** The origin answers: worth waiting for when its queue is full (a hanging one is not). */
+  /**
+   * The origin answers, or has not had time to (a second since its first request: a new connection
+   * to a far push service takes a few round trips): worth waiting for when its queue is full. One
+   * that stopped answering, or never did, is not.
+   */
   flowing(origin: string): boolean {
     const learnt = this.learnt.get(origin);
-    return learnt !== undefined && answering(learnt);
+    if (!learnt) return false;
+    return answering(learnt) || (learnt.lastAnswerAt === 0 && learnt.firstSentAt > 0 && performance.now() - learnt.firstSentAt < FLOWING_MS);
   }
 
   /** Items the origin's lane holds now: queued, being encrypted, ready and in flight. */
@@ -122,7 +129,7 @@ export class OriginLanes<T, R> {
     if (!lane) {
       let learnt = this.learnt.get(origin);
       if (!learnt) {
-        learnt = { concurrency: new AdaptiveConcurrency(this.options.ceiling), lastAnswerAt: 0, pausedUntil: 0, backoffMs: FIRST_PAUSE_MS };
+        learnt = { concurrency: new AdaptiveConcurrency(this.options.ceiling), lastAnswerAt: 0, firstSentAt: 0, pausedUntil: 0, backoffMs: FIRST_PAUSE_MS };
         this.learnt.set(origin, learnt);
       }
       lane = {
@@ -162,6 +169,7 @@ export class OriginLanes<T, R> {
     while (!this.paused(lane) && lane.active < limit && lane.ready.length > 0) {
       const { item, prepared } = lane.ready.shift()!;
       lane.active++;
+      lane.learnt.firstSentAt ||= performance.now();
       void this.work.send(item, prepared).then((feedback) => this.learn(lane, feedback)).finally(() => {
         lane.active--;
         this.pump(origin, lane);

@@ -5,7 +5,7 @@ import { PushError } from './push-error.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 const CHANNEL = /^[A-Za-z0-9._:-]{1,64}$/;
-const MAX_CHANNELS = 32;
+export const MAX_CHANNELS = 32;
 
 /**
  * Checks what `PushSubscription.toJSON()` gives (plus optional channels): an endpoint string,

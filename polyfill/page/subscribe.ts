@@ -7,8 +7,16 @@ import { decodeVapidKey, sameKey } from './vapid-key.js';
 export interface SubscribeOptions {
   /** The `dwpush serve` origin (and path prefix, if any); "" for the page's own origin. */
   serverUrl: string;
-  /** Channels to join on the server; omitted means the server's default. */
+  /**
+   * Channels to join on the server: public ones, or ones the grant names. Omitted: the grant's
+   * channels, or none.
+   */
   channels?: string[];
+  /**
+   * A grant from the site's backend (minted at login, `POST /api/grants` or `mintGrant`): links this
+   * browser to the grant's user and lets it join the grant's channels.
+   */
+  grant?: string;
   /** The service worker that loads the polyfill (only where push is not native). */
   swUrl?: string;
   /** Its registration scope; the browser's default (the script's folder) when omitted. */
@@ -30,7 +38,8 @@ export interface SubscribeResult {
  * Subscribes this browser and registers the subscription with the server. Call it from a user
  * gesture (a click handler): it asks for notification permission. Throws a `PageError`:
  * `unsupported`, `permission-denied`, `service-worker-failed`, `subscribe-failed`,
- * `server-unreachable` or `server-error`.
+ * `server-unreachable` or `server-error` (a refused grant: `serverCode` `grant-expired`,
+ * `grant-invalid` or `channel-not-allowed`, status 403).
  */
 export async function subscribe(options: SubscribeOptions): Promise<SubscribeResult> {
   const useServiceWorker = options.useServiceWorker ?? false;
@@ -45,7 +54,11 @@ export async function subscribe(options: SubscribeOptions): Promise<SubscribeRes
 
   const target = await pushTargetForSubscribe(options.swUrl ?? '/sw.js', options.scope, useServiceWorker);
   const subscription = (await pushSubscription(target.pushManager, applicationServerKey)).toJSON();
-  const body = options.channels === undefined ? { subscription } : { subscription, channels: options.channels };
+  const body = {
+    subscription,
+    ...(options.channels === undefined ? {} : { channels: options.channels }),
+    ...(options.grant === undefined ? {} : { grant: options.grant }),
+  };
   await callServer(options.serverUrl, '/api/subscriptions', { body });
   return { mode: target.mode, subscription };
 }

@@ -42,10 +42,19 @@ function showStatus(id, text, tone = 'info') {
   node.dataset.tone = tone;
 }
 
-// --- Subscription. The channel is this browser's own, so "send to me" reaches only it.
-const channel = localStorage.getItem('dwp-demo-channel') ?? `me-${crypto.randomUUID().slice(0, 8)}`;
-localStorage.setItem('dwp-demo-channel', channel);
-for (const node of document.querySelectorAll('.my-channel')) node.textContent = channel;
+// --- Subscription. The demo server mints a grant for a new user of this browser's own, as a site's
+// login would for its signed-in user: "send to me" targets that user, and no other browser can join
+// it without a grant (a guessable channel name would let anyone listen in).
+let grant = null;
+const refreshGrant = () => api('/api/demo/grant', { method: 'POST', body: {} }).then((g) => (grant = g), () => (grant = null));
+// Fetched ahead and kept fresh: an await between the click and subscribe() would end the user gesture.
+refreshGrant();
+setInterval(refreshGrant, 4 * 60_000);
+const myUser = () => localStorage.getItem('dwp-demo-user');
+function showUser() {
+  for (const node of document.querySelectorAll('.my-user')) node.textContent = myUser() ?? '(subscribe first)';
+}
+showUser();
 
 function showSubscribed(mode) {
   $('subscribe').disabled = Boolean(mode);
@@ -69,9 +78,24 @@ async function whileBusy(button, work) {
 
 // subscribe() asks for permission, so it runs straight from the click (a user gesture).
 $('subscribe').addEventListener('click', (event) =>
-  whileBusy(event.currentTarget, () => subscribe({ serverUrl: SERVER, channels: [channel], swUrl: SW_URL, scope: SCOPE })),
+  whileBusy(event.currentTarget, async () => {
+    const granted = grant;
+    try {
+      await subscribe({ serverUrl: SERVER, swUrl: SW_URL, scope: SCOPE, ...(granted ? { grant: granted.grant } : {}) });
+      if (granted) localStorage.setItem('dwp-demo-user', granted.user);
+    } finally {
+      showUser();
+      refreshGrant(); // a grant is for one subscription: the next click gets a fresh one
+    }
+  }),
 );
-$('unsubscribe').addEventListener('click', (event) => whileBusy(event.currentTarget, () => unsubscribe({ serverUrl: SERVER, scope: SCOPE })));
+$('unsubscribe').addEventListener('click', (event) =>
+  whileBusy(event.currentTarget, async () => {
+    await unsubscribe({ serverUrl: SERVER, scope: SCOPE });
+    localStorage.removeItem('dwp-demo-user');
+    showUser();
+  }),
+);
 currentSubscription({ scope: SCOPE }).then((current) => showSubscribed(current?.mode), () => showSubscribed(null));
 
 // --- The editor: the preview follows every keystroke (local parser), lint follows the server.
@@ -134,8 +158,12 @@ token.addEventListener('input', () => {
   tokenTimer = setTimeout(watchConsole, 400);
 });
 
-/** The body of `POST /api/notifications` for the editor's text, to a channel or (no target) everyone. */
-const notificationRequest = (target) => ({ message: editor.value, ...(target ? { channel: target } : {}), ...(legacy ? { legacy } : {}) });
+/** The body of POST /api/notifications: the editor's text, the target (`{user}`, `{channel}` or `{}`: everyone) and the legacy fields. */
+const notificationRequest = (target) => ({ message: editor.value, ...target, ...(legacy ? { legacy } : {}) });
+const broadcastTarget = () => {
+  const channel = $('broadcast-channel').value.trim();
+  return channel ? { channel } : {};
+};
 
 async function send(form, target) {
   const button = form.querySelector('button');
@@ -145,7 +173,7 @@ async function send(form, target) {
   }
   button.disabled = true;
   $('progress').replaceChildren();
-  showStatus('send-status', target ? `Sending to channel “${target}”…` : 'Broadcasting to every subscriber…');
+  showStatus('send-status', target.user ? 'Sending to this browser’s user…' : target.channel ? `Sending to channel “${target.channel}”…` : 'Broadcasting to every subscriber…');
   try {
     // The editor's text as it is: the server checks exactly the text that lint checked, and refuses
     // one that is not a valid declarative message (it never sends legacy pushes).
@@ -177,22 +205,23 @@ async function send(form, target) {
 $('send-to-me').addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
-  // Nobody listens on this browser's channel until it subscribes: say so instead of sending to no one.
-  if (!(await currentSubscription({ scope: SCOPE }).catch(() => null))) {
+  // This browser's user has no device until it subscribes: say so instead of sending to no one.
+  const user = myUser();
+  if (!user || !(await currentSubscription({ scope: SCOPE }).catch(() => null))) {
     showStatus('send-status', 'Subscribe this browser first (step 1).', 'error');
     return;
   }
-  send(form, channel);
+  send(form, { user });
 });
 $('broadcast').addEventListener('submit', (event) => {
   event.preventDefault();
-  send(event.currentTarget, $('broadcast-channel').value.trim());
+  send(event.currentTarget, broadcastTarget());
 });
 
 // --- Copy as curl: the request Broadcast would make, without the token. Shown on the page too, in
 // case the clipboard is refused.
 $('copy-curl').addEventListener('click', async () => {
-  const command = curlCommand(serverURL(SERVER, '/api/notifications').href, notificationRequest($('broadcast-channel').value.trim()));
+  const command = curlCommand(serverURL(SERVER, '/api/notifications').href, notificationRequest(broadcastTarget()));
   $('curl-command').textContent = command;
   $('curl').hidden = false;
   $('curl').open = true;

@@ -1,21 +1,40 @@
-import type { Broadcast, BroadcastProblem, BroadcastStatus, FailureReason } from './store.js';
+import type { Broadcast, BroadcastProblem, BroadcastStatus, BroadcastSummary, BroadcastTarget, FailureReason } from './store.js';
 
 /** A broadcast row as the drivers read it (counters summed over its batches; numbers may come as strings or bigints). */
-export interface BroadcastRow {
-  id: string; payload: Uint8Array; channel: string | null; ttl: number | string; urgency: string | null; topic: string | null;
-  status: BroadcastStatus; total: number | string; sent: number | string; failed: number | string; gone: number | string;
+export interface BroadcastRow extends SummaryRow {
+  payload: Uint8Array; urgency: string | null; topic: string | null;
   /** JSON text (SQLite) or the parsed value (PostgreSQL jsonb). */
   problems: string | BroadcastProblem[];
   error: string | null;
 }
 
-export function toBroadcast(row: BroadcastRow, failures: FailureReason[]): Broadcast {
-  const [total, sent, failed, gone] = [row.total, row.sent, row.failed, row.gone].map(Number) as [number, number, number, number];
+/** What a listing reads of a broadcast (target: JSON text, or the parsed value). */
+export interface SummaryRow {
+  id: string; channel: string | null; target: string | BroadcastTarget | null; ttl: number | string; status: BroadcastStatus;
+  created_at: number | string; send_at: number | string | null;
+  total: number | string; sent: number | string; failed: number | string; gone: number | string; unsent: number | string;
+}
+
+export function toSummary(row: SummaryRow): BroadcastSummary {
+  const [total, sent, failed, gone, unsent] = [row.total, row.sent, row.failed, row.gone, row.unsent].map(Number) as [number, number, number, number, number];
   return {
-    id: row.id, payload: new Uint8Array(row.payload), channel: row.channel, ttl: Number(row.ttl),
+    id: row.id, status: row.status, target: toTarget(row), ttl: Number(row.ttl), createdAt: Number(row.created_at),
+    sendAt: row.send_at === null ? null : Number(row.send_at),
+    total, sent, failed, gone, unsent, pending: total - sent - failed - gone - unsent,
+  };
+}
+
+export function toTarget(row: Pick<SummaryRow, 'target' | 'channel'>): BroadcastTarget | null {
+  if (row.target !== null) return typeof row.target === 'string' ? JSON.parse(row.target) as BroadcastTarget : row.target;
+  // Rows from before targets: one channel, or everyone.
+  return row.channel === null ? null : { users: [], channels: [row.channel] };
+}
+
+export function toBroadcast(row: BroadcastRow, failures: FailureReason[]): Broadcast {
+  return {
+    ...toSummary(row), payload: new Uint8Array(row.payload),
     ...(row.urgency ? { urgency: row.urgency as Broadcast['urgency'] } : {}),
     ...(row.topic ? { topic: row.topic } : {}),
-    status: row.status, total, sent, failed, gone, pending: total - sent - failed - gone,
     problems: typeof row.problems === 'string' ? JSON.parse(row.problems) as BroadcastProblem[] : row.problems,
     error: row.error, failures,
   };

@@ -62,6 +62,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX batches_open ON batches(due_at) WHERE due_at IS NOT NULL;
   CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);`,
+  // 2: audiences (spec-notes.md#grants): a subscription's user and last outcome; a broadcast's
+  // target, schedule and deliveries left unsent (cancelled, expired); a delivery's push service.
+  `ALTER TABLE subscriptions ADD COLUMN user_id text, ADD COLUMN last_outcome text, ADD COLUMN last_status integer, ADD COLUMN last_outcome_at timestamptz;
+  CREATE INDEX subscriptions_by_user ON subscriptions(user_id) WHERE user_id IS NOT NULL;
+  ALTER TABLE broadcasts ADD COLUMN target jsonb, ADD COLUMN send_at timestamptz, ADD COLUMN unsent integer NOT NULL DEFAULT 0;
+  ALTER TABLE deliveries ADD COLUMN origin text;`,
 ];
 
 /** Any number: one key for the advisory lock every starting process takes before migrating. */

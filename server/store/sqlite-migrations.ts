@@ -90,6 +90,19 @@ export const SQLITE_MIGRATIONS: readonly Step[] = [
   ALTER TABLE broadcasts DROP COLUMN failed;
   ALTER TABLE broadcasts DROP COLUMN gone;
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`),
+
+  // 4: audiences (spec-notes.md#grants): a subscription's user and last outcome; a broadcast's
+  // target, schedule and deliveries left unsent (cancelled, expired); a delivery's push service.
+  (db) => db.exec(`ALTER TABLE subscriptions ADD COLUMN user_id TEXT;
+  ALTER TABLE subscriptions ADD COLUMN last_outcome TEXT;
+  ALTER TABLE subscriptions ADD COLUMN last_status INTEGER;
+  ALTER TABLE subscriptions ADD COLUMN last_outcome_at INTEGER;
+  CREATE INDEX subscriptions_by_user ON subscriptions(user_id) WHERE user_id IS NOT NULL;
+  ALTER TABLE broadcasts ADD COLUMN target TEXT;
+  ALTER TABLE broadcasts ADD COLUMN send_at INTEGER;
+  ALTER TABLE broadcasts ADD COLUMN unsent INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX IF NOT EXISTS broadcasts_by_seq ON broadcasts(seq);
+  ALTER TABLE deliveries ADD COLUMN origin TEXT;`),
 ];
 
 /**

@@ -9,9 +9,40 @@
  */
 import type { PushRequestOptions, PushSubscriptionJSON } from '../push-request.js';
 
-export type BroadcastStatus = 'queued' | 'running' | 'done' | 'failed';
-/** A delivery's state: `pending` until final; then `sent` (2xx), `failed` or `gone` (404/410, or unsubscribed meanwhile). */
-export type DeliveryState = 'pending' | 'sent' | 'failed' | 'gone';
+/**
+ * `scheduled` until its `send_at`; `queued`, `running`; then final: `done`, `failed`, `cancelled`
+ * (`DELETE /api/notifications/:id`) or `expired` (its TTL ran out before every delivery was made).
+ */
+export type BroadcastStatus = 'scheduled' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired';
+/**
+ * A delivery's state: `pending` until final; then `sent` (2xx), `failed`, `gone` (404/410, or
+ * unsubscribed meanwhile) or `unsent` (its broadcast was cancelled or expired first).
+ */
+export type DeliveryState = 'pending' | 'sent' | 'failed' | 'gone' | 'unsent';
+
+/** Who a broadcast goes to: the union of these users' and channels' subscriptions, or everyone (null). */
+export interface BroadcastTarget {
+  users: string[];
+  channels: string[];
+}
+
+/** A user's device as the admin API lists it: never the endpoint or keys. */
+export interface UserSubscription {
+  id: number;
+  pushService: string;
+  channels: string[];
+  createdAt: number;
+  lastOutcome: { state: DeliveryState; status: number | null; at: number } | null;
+}
+
+export interface ChannelCounts {
+  total: number;
+  users: number;
+  channels: { channel: string; subscribers: number }[];
+}
+
+/** Deliveries of one broadcast per push service (origin) and state. */
+export type PushServiceCounts = Record<string, Record<DeliveryState, number>>;
 
 export interface StoredSubscription extends PushSubscriptionJSON {
   id: number;
@@ -21,6 +52,8 @@ export interface NewSubscription {
   subscription: PushSubscriptionJSON;
   origin: string;
   channels?: readonly string[];
+  /** The user a grant linked it to. */
+  user?: string | null;
 }
 
 export interface BroadcastProblem {
@@ -31,20 +64,30 @@ export interface BroadcastProblem {
 
 export interface BroadcastOptions extends PushRequestOptions {
   ttl: number;
-  channel?: string | undefined;
+  target: BroadcastTarget | null;
+  /** Unix ms: later than now, the broadcast is `scheduled` and picks its recipients then (`startScheduled`). */
+  sendAt?: number | null;
 }
 
-export interface Broadcast extends PushRequestOptions {
+/** A broadcast as listed: its status and counters. */
+export interface BroadcastSummary {
   id: string;
-  payload: Uint8Array;
-  channel: string | null;
-  ttl: number;
   status: BroadcastStatus;
+  /** null: every subscriber. */
+  target: BroadcastTarget | null;
+  ttl: number;
+  createdAt: number;
+  sendAt: number | null;
   total: number;
   sent: number;
   failed: number;
   gone: number;
+  unsent: number;
   pending: number;
+}
+
+export interface Broadcast extends BroadcastSummary, Omit<PushRequestOptions, 'ttl'> {
+  payload: Uint8Array;
   problems: BroadcastProblem[];
   error: string | null;
   /** Failed deliveries grouped by their last reason, most frequent first (at most 20). */
@@ -101,17 +144,42 @@ export interface DeliveryOutcome {
 export const BATCH_SIZE = 500;
 
 export interface Store {
-  /** Adds or replaces (by endpoint) a subscription and its channels; returns its id. */
-  saveSubscription(subscription: PushSubscriptionJSON, origin: string, channels?: readonly string[]): Promise<number>;
+  /** Adds or replaces (by endpoint) a subscription, its channels and its user; returns its id. */
+  saveSubscription(subscription: PushSubscriptionJSON, origin: string, channels?: readonly string[], user?: string | null): Promise<number>;
   /** Many subscriptions in one transaction (imports, benchmarks). */
   saveSubscriptions(entries: Iterable<NewSubscription>): Promise<void>;
   deleteSubscription(endpoint: string): Promise<boolean>;
   getSubscription(endpoint: string): Promise<StoredSubscription | undefined>;
   countSubscriptions(): Promise<number>;
+  /** A user's devices, oldest first: push service, channels, when, and the last delivery's outcome. */
+  userSubscriptions(user: string): Promise<UserSubscription[]>;
+  /** Deletes every subscription of a user (account deletion); returns how many. */
+  deleteUser(user: string): Promise<number>;
+  /** Subscribers per channel and in all, and how many users have at least one device. */
+  channelCounts(): Promise<ChannelCounts>;
 
-  /** Records a broadcast, the snapshot of its recipients and its batches, in one transaction. */
+  /**
+   * Records a broadcast, the snapshot of its recipients and its batches, in one transaction; a
+   * scheduled one (`sendAt` later than now) without recipients or batches until `startScheduled`.
+   */
   createBroadcast(payload: Uint8Array, options: BroadcastOptions): Promise<string>;
+  /** A scheduled broadcast whose time has come: snapshots its recipients and batches, queues it; false when not scheduled (any more). */
+  startScheduled(id: string): Promise<boolean>;
+  /** Scheduled broadcasts and how long until each is due (0: now), for timers at start. */
+  scheduledBroadcasts(): Promise<{ id: string; dueInMs: number }[]>;
   getBroadcast(id: string): Promise<Broadcast | undefined>;
+  /** Broadcasts newest first, `limit` of them, older than the broadcast `before` when given. */
+  listBroadcasts(limit: number, before?: string): Promise<BroadcastSummary[]>;
+  /** Deliveries per push service and state, for a broadcast's status. */
+  pushServiceCounts(id: string): Promise<PushServiceCounts>;
+  /**
+   * Cancels or expires an unfinished broadcast: its pending deliveries become `unsent` and its
+   * batches close, so nothing more leaves; a delivery in flight still records what the push
+   * service answered (`recordOutcomes`). False when it was already final (or is unknown).
+   */
+  stopBroadcast(id: string, status: 'cancelled' | 'expired'): Promise<boolean>;
+  /** Deliveries not yet final in unfinished broadcasts (the metrics' queue depth). */
+  queueDepth(): Promise<number>;
   /** Marks a queued or running broadcast failed with the reason; a finished one stays as it is. */
   failBroadcast(id: string, error: string): Promise<void>;
   /** Merges problems into the broadcast's (per origin and code, the larger count wins). */

@@ -45,12 +45,14 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
   });
   afterEach(() => context.close());
 
-  it('subscribe stores the subscription with this browser’s channel on the server; unsubscribe deletes it', async () => {
+  it('subscribe stores the subscription with the user of the grant the demo server minted; unsubscribe deletes it', async () => {
     await subscribeButton().click();
     await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toMatch(/^Subscribed \(through the polyfill/);
-    const channel = await page.evaluate(() => localStorage.getItem('dwp-demo-channel'));
-    expect(channel).toMatch(/^me-[0-9a-f]{8}$/);
-    expect(server.channelsOf(mine.subscription.endpoint)).toEqual([channel]);
+    const user = await page.evaluate(() => localStorage.getItem('dwp-demo-user'));
+    expect(user).toMatch(/^demo-[0-9a-f-]{36}$/);
+    expect(server.userOf(mine.subscription.endpoint)).toBe(user);
+    expect(server.channelsOf(mine.subscription.endpoint)).toEqual([]);
+    expect(await page.locator('.my-user').allTextContents()).toEqual([user, user]);
     await page.getByRole('button', { name: 'Unsubscribe' }).click();
     await expect.poll(() => text('#subscription-status'), { timeout: 5000 }).toBe('Not subscribed.');
     expect(server.channelsOf(mine.subscription.endpoint)).toBeNull();
@@ -157,7 +159,11 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
   });
 
   it('send to me asks to subscribe first, then the server pushes the editor’s message, in its portable form, to this browser only, and the demo’s sw.js shows it', async () => {
-    const bystander = await otherSubscriber([]); // in no channel: a "send to me" must not reach it
+    const bystander = await otherSubscriber([]); // no user: a "send to me" must not reach it
+    // Another browser of the demo, with a user of its own: not reached either.
+    const { grant } = (await (await fetch(`${server.url}/api/demo/grant`, { method: 'POST' })).json()) as { grant: string };
+    const otherUser = push.subscribe();
+    expect((await subscriptionsAPI('POST', { subscription: otherUser.subscription, grant })).status).toBe(201);
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Send to me' }).click();
     await expect.poll(() => text('#send-status'), { timeout: 5000 }).toBe('Subscribe this browser first (step 1).');
@@ -178,6 +184,7 @@ describeInChromium('demo page in Chromium, served by dwpush serve', () => {
     // The portable form: a digit-string badge becomes a number, at top level and in notification.
     expect(JSON.parse(received!.payload!)).toEqual({ ...message, app_badge: 3, notification: { ...message.notification, app_badge: 3 } });
     expect(push.received(bystander.id)).toHaveLength(0);
+    expect(push.received(otherUser.id)).toHaveLength(0);
 
     // What the push service would hand this browser, delivered to the demo's /sw.js: the polyfill shows it.
     const delivery = await PushDelivery.open(context, page, server.url);

@@ -173,7 +173,9 @@ describeInFirefox(`end to end in Firefox: dwpush serve, a mock of Mozilla's push
 
     mock = await startMozillaPushServer(dir);
     server = await spawnServer(
-      ['--data-dir', join(dir, 'data'), '--allow-push-origin', mock.origin, '--public-dir', publicDir, '--polyfill-dir', POLYFILL_DIR],
+      // Each worker joins a public channel of its own, so a broadcast reaches one of them.
+      ['--data-dir', join(dir, 'data'), '--allow-push-origin', mock.origin, '--public-dir', publicDir, '--polyfill-dir', POLYFILL_DIR,
+        '--public-channel', 'site', '--public-channel', 'bare', '--public-channel', 'hybrid', '--public-channel', 'wrong-key'],
       { DWP_ADMIN_TOKEN: ADMIN_TOKEN, NODE_EXTRA_CA_CERTS: mock.certificateFile },
     );
     firefox = await launchFirefox({ pushServerURL: mock.serverURL, prefs: NATIVE ? { 'dom.push.declarative.enabled': true } : {} });

@@ -112,8 +112,8 @@ describe('installed into an empty project', () => {
         'readDeclarativePushMessage', 'readExplainerMessage', 'toPortableMessage',
       ],
       [`${NAME}/server`]: [
-        'PushError', 'buildNotificationRequest', 'createPushConnections', 'createPushOriginGuard', 'createRequestBuilder', 'createVapidAuthorizer',
-        'generateVapidKeys', 'isPushError', 'preparePayload', 'sendNotification', 'sendToMany', 'startServer',
+        'DEFAULT_GRANT_TTL', 'MAX_GRANT_TTL', 'PushError', 'buildNotificationRequest', 'createPushConnections', 'createPushOriginGuard', 'createRequestBuilder', 'createVapidAuthorizer',
+        'generateVapidKeys', 'isPushError', 'mintGrant', 'preparePayload', 'readGrantSecret', 'sendNotification', 'sendToMany', 'startServer', 'verifyGrant',
       ],
       [`${NAME}/polyfill`]: ['installDeclarativePush'],
       [`${NAME}/page`]: ['PageError', 'callServer', 'currentSubscription', 'hasNativePush', 'serverURL', 'subscribe', 'unsubscribe'],

@@ -44,6 +44,14 @@ describe('subscribe: polyfill path (no native declarative push)', () => {
     expect(browser.calls[1]!.body).toEqual({ subscription: expect.objectContaining({ endpoint: 'https://push.example/send/1' }) });
   });
 
+  it('posts the grant the site gave it, with or without channels', async () => {
+    const browser = installFakeBrowser();
+    const { subscription } = await subscribe({ serverUrl: '', grant: 'dwpg1.e30.mac' });
+    expect(browser.calls[1]!.body).toEqual({ subscription, grant: 'dwpg1.e30.mac' });
+    await subscribe({ serverUrl: '', grant: 'dwpg1.e30.mac', channels: ['orders'] });
+    expect(browser.calls.at(-1)!.body).toEqual({ subscription, channels: ['orders'], grant: 'dwpg1.e30.mac' });
+  });
+
   it('keeps a path prefix of serverUrl', async () => {
     const routes = Object.fromEntries(Object.entries(serverRoutes()).map(([key, answer]) => [key.replace(' /', ' /dwp/'), answer]));
     const browser = installFakeBrowser({ routes });
@@ -156,6 +164,14 @@ describe('subscribe: errors', () => {
     const error = await rejection(subscribe({ serverUrl: '' }));
     expect(error).toMatchObject({ code: 'server-error', status: 400, serverCode: 'invalid-subscription' });
     expect(error.message).toMatch(/keys\.auth is missing/);
+  });
+
+  it('server refuses the grant: server-error 403 with grant-expired', async () => {
+    installFakeBrowser({
+      routes: serverRoutes({ 'POST /api/subscriptions': () => json(403, { error: { code: 'grant-expired', message: 'this grant expired' } }) }),
+    });
+    const error = await rejection(subscribe({ serverUrl: '', grant: 'dwpg1.e30.mac' }));
+    expect(error).toMatchObject({ code: 'server-error', status: 403, serverCode: 'grant-expired' });
   });
 
   it('a proxy error page (not JSON): server-error with the HTTP status', async () => {

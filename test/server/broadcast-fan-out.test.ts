@@ -25,7 +25,7 @@ async function subscribeMany(harness: Harness, service: MockPushService, n: numb
 }
 
 async function startBroadcast(harness: Harness): Promise<string> {
-  const id = await harness.store.createBroadcast(new TextEncoder().encode(JSON.stringify(validMessage())), { ttl: 60 });
+  const id = await harness.store.createBroadcast(new TextEncoder().encode(JSON.stringify(validMessage())), { ttl: 60, target: null });
   await harness.engine.enqueue(id);
   return id;
 }

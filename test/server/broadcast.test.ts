@@ -48,7 +48,7 @@ describe('broadcasts', () => {
   });
 
   it('only reaches the subscribers of a channel when one is named', async () => {
-    h = await startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['news', 'sport'] });
     const [news] = await subscribe(h, [[{ status: 201 }]], ['news']);
     const [other] = await subscribe(h, [[{ status: 201 }]], ['sport']);
     const status = await broadcast(h, { message: validMessage(), channel: 'news' });
@@ -58,7 +58,7 @@ describe('broadcasts', () => {
   });
 
   it('without a channel reaches every subscriber, in a channel or not; a message given as JSON text is sent like the value', async () => {
-    h = await startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['news'] });
     const [news] = await subscribe(h, [[{ status: 201 }]], ['news']);
     const [none] = await subscribe(h, [[{ status: 201 }]]);
     const message = { ...validMessage(), app_badge: '4' };
@@ -149,7 +149,7 @@ describe('broadcasts', () => {
   it('skips a subscriber who unsubscribed after the broadcast was created', async () => {
     h = await startHarness({ allowPushOrigins: [mock.origin] });
     const [leaving] = await subscribe(h, [[{ status: 201 }]]);
-    const id = await h.store.createBroadcast(new TextEncoder().encode(JSON.stringify(validMessage())), { ttl: 60 });
+    const id = await h.store.createBroadcast(new TextEncoder().encode(JSON.stringify(validMessage())), { ttl: 60, target: null });
     await h.store.deleteSubscription(leaving!.subscription.endpoint);
     await h.engine.enqueue(id);
     await h.engine.idle();
@@ -158,7 +158,7 @@ describe('broadcasts', () => {
   });
 
   it('does not hold a later broadcast up while an earlier one waits to retry', async () => {
-    h = await startHarness({ allowPushOrigins: [mock.origin] });
+    h = await startHarness({ allowPushOrigins: [mock.origin], publicChannels: ['a', 'b'] });
     const [slow] = await subscribe(h, [[{ status: 503, retryAfter: 2 }, { status: 201 }]], ['a']);
     const [quick] = await subscribe(h, [[{ status: 201 }]], ['b']);
     const first = (await (await h.call('POST', '/api/notifications', { message: validMessage(), channel: 'a' }, true)).json()) as { id: string };

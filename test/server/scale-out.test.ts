@@ -159,7 +159,7 @@ describeWithPostgres('scale-out on PostgreSQL with real processes', () => {
     expect(await keyOf(a!)).toBe(await keyOf(b!));
     const db = new pg.Client({ connectionString: url });
     await db.connect();
-    expect((await db.query(`SELECT key FROM settings ORDER BY key`)).rows).toEqual([{ key: 'admin-token-sha256' }, { key: 'vapid-keys' }]);
+    expect((await db.query(`SELECT key FROM settings ORDER BY key`)).rows).toEqual([{ key: 'admin-token-sha256' }, { key: 'grant-secret' }, { key: 'vapid-keys' }]);
     expect((await db.query('SELECT count(*)::int AS n FROM dwp_schema_version')).rows).toEqual([{ n: 1 }]);
     await db.end();
     const generated = [a!, b!].filter((s) => /generated an admin token/.test(s.output()));

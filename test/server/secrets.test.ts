@@ -16,7 +16,7 @@ async function exchange(url: string, path: string, init: RequestInit = {}): Prom
   return { status: res.status, text: `${headers}\n${await res.text()}` };
 }
 
-it('never puts the VAPID private key or the admin token in logs or responses; shows a generated token once', async () => {
+it('never puts the VAPID private key, the admin token or the grant secret in logs or responses; shows a generated token once', async () => {
   const first = await spawnServer(['--data-dir', f.dir, '--allow-push-origin', f.mock.origin]);
   f.servers.push(first);
   // No terminal: the generated token is in a 0600 file the log names, never in the log itself.
@@ -27,6 +27,8 @@ it('never puts the VAPID private key or the admin token in logs or responses; sh
   expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
   rmSync(tokenFile);
   const { privateKey, publicKey } = JSON.parse(readFileSync(join(f.dir, 'vapid-keys.json'), 'utf8')) as { privateKey: string; publicKey: string };
+  const grantSecret = readFileSync(join(f.dir, 'grant-secret'), 'utf8').trim();
+  expect(grantSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
   const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const { id, subscription } = f.mock.subscribe([{ status: 403 }]);
@@ -36,6 +38,9 @@ it('never puts the VAPID private key or the admin token in logs or responses; sh
     await exchange(first.url, '/api/notifications', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }),
     await exchange(first.url, '/api/notifications', { method: 'POST', headers: auth, body: JSON.stringify({ message: { web_push: 8030 } }) }),
     await exchange(first.url, '/api/lint', { method: 'POST', headers: auth, body: JSON.stringify({ message: validMessage() }) }),
+    await exchange(first.url, '/api/grants', { method: 'POST', headers: auth, body: JSON.stringify({ user: 'alice' }) }),
+    await exchange(first.url, '/api/subscriptions', { method: 'POST', headers: auth, body: JSON.stringify({ subscription, grant: 'dwpg1.e30.forged' }) }),
+    await exchange(first.url, '/metrics', { headers: auth }),
   ];
   const created = await exchange(first.url, '/api/notifications', { method: 'POST', headers: auth, body: JSON.stringify({ message: validMessage() }) });
   const broadcastId = (JSON.parse(created.text.slice(created.text.indexOf('{'))) as { id: string }).id;
@@ -51,9 +56,11 @@ it('never puts the VAPID private key or the admin token in logs or responses; sh
   for (const reply of replies) {
     expect(reply.text).not.toContain(privateKey);
     expect(reply.text).not.toContain(token);
+    expect(reply.text).not.toContain(grantSecret);
   }
   expect(first.output()).not.toContain(privateKey);
   expect(first.output()).not.toContain(token);
+  expect(first.output()).not.toContain(grantSecret);
   first.child.kill('SIGTERM');
   await first.exited;
 
@@ -72,6 +79,7 @@ it('never puts the VAPID private key or the admin token in logs or responses; sh
   }
   expect(statSync(join(f.dir, 'vapid-keys.json')).mode & 0o777).toBe(0o600);
   expect(statSync(join(f.dir, 'admin-token.sha256')).mode & 0o777).toBe(0o600);
+  expect(statSync(join(f.dir, 'grant-secret')).mode & 0o777).toBe(0o600);
 });
 
 it('a damaged VAPID key file is reported without quoting the private key in it', () => {

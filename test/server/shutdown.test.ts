@@ -68,7 +68,7 @@ it('at shutdown, requests in flight that the push service answers in time are re
   });
   const subs = Array.from({ length: 20 }, () => f.mock.subscribe([{ status: 201, delayMs: 600 }]));
   for (const { subscription } of subs) await server.store.saveSubscription(subscription, f.mock.origin);
-  const id = await server.store.createBroadcast(new TextEncoder().encode(JSON.stringify(validMessage())), { ttl: 60 });
+  const id = await server.store.createBroadcast(new TextEncoder().encode(JSON.stringify(validMessage())), { ttl: 60, target: null });
   await server.engine.enqueue(id);
   const count = () => subs.reduce((n, s) => n + f.mock.received(s.id).length, 0);
   await waitFor(async () => (count() >= 1 ? true : undefined), 10_000, 5);

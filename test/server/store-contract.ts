@@ -33,7 +33,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
     async function broadcastTo(n: number, channel?: string): Promise<{ id: string; ids: number[] }> {
       const ids: number[] = [];
       for (let i = 0; i < n; i++) ids.push(await store.saveSubscription(subscription(i), ORIGIN, channel ? [channel] : []));
-      return { id: await store.createBroadcast(PAYLOAD, { ttl: 60, urgency: 'high', topic: 't1', ...(channel ? { channel } : {}) }), ids };
+      return { id: await store.createBroadcast(PAYLOAD, { ttl: 60, urgency: 'high', topic: 't1', target: channel ? { users: [], channels: [channel] } : null }), ids };
     }
 
     it('saves a subscription, replaces it by endpoint, finds, counts and deletes it', async () => {
@@ -43,7 +43,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       expect(await store.getSubscription(renewed.endpoint)).toEqual({ id, ...renewed });
       expect(await store.countSubscriptions()).toBe(1);
       // Its channels were replaced too: a broadcast to "news" reaches nobody.
-      const news = await store.createBroadcast(PAYLOAD, { ttl: 60, channel: 'news' });
+      const news = await store.createBroadcast(PAYLOAD, { ttl: 60, target: { users: [], channels: ['news'] } });
       expect(await store.getBroadcast(news)).toMatchObject({ total: 0 });
       expect(await store.deleteSubscription(renewed.endpoint)).toBe(true);
       expect(await store.deleteSubscription(renewed.endpoint)).toBe(false);
@@ -55,13 +55,13 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       const n = BATCH_SIZE * 2 + 3;
       await store.saveSubscriptions(Array.from({ length: n }, (_, i) => ({ subscription: subscription(i), origin: ORIGIN, channels: i % 2 ? ['odd'] : [] })));
       expect(await store.countSubscriptions()).toBe(n);
-      const all = await store.createBroadcast(PAYLOAD, { ttl: 60, urgency: 'high', topic: 't1' });
+      const all = await store.createBroadcast(PAYLOAD, { ttl: 60, urgency: 'high', topic: 't1', target: null });
       const b = await store.getBroadcast(all);
-      expect(b).toMatchObject({ id: all, channel: null, ttl: 60, urgency: 'high', topic: 't1', status: 'queued', total: n, sent: 0, failed: 0, gone: 0, pending: n, problems: [], error: null });
+      expect(b).toMatchObject({ id: all, target: null, ttl: 60, urgency: 'high', topic: 't1', status: 'queued', total: n, sent: 0, failed: 0, gone: 0, pending: n, problems: [], error: null });
       expect(Buffer.from(b!.payload)).toEqual(Buffer.from(PAYLOAD));
       expect((await store.openBatches(all)).map((x) => [x.batch, x.dueInMs])).toEqual([[0, 0], [1, 0], [2, 0]]);
-      const odd = await store.createBroadcast(PAYLOAD, { ttl: 60, channel: 'odd' });
-      expect(await store.getBroadcast(odd)).toMatchObject({ channel: 'odd', total: (n - 1) / 2 });
+      const odd = await store.createBroadcast(PAYLOAD, { ttl: 60, target: { users: [], channels: ['odd'] } });
+      expect(await store.getBroadcast(odd)).toMatchObject({ target: { users: [], channels: ['odd'] }, total: (n - 1) / 2 });
       expect(await store.openBatches(odd)).toHaveLength(2);
       expect((await store.openBatches()).map((x) => x.broadcastId)).toEqual([all, all, all, odd, odd]);
       expect(await store.getBroadcast('no-such-broadcast')).toBeUndefined();
@@ -138,7 +138,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       expect(await store.getBroadcast(id)).toMatchObject({ status: 'failed', error: 'the store failed: disk full' });
       expect(await store.claimBatch({ broadcastId: id, batch: 0 }, 'a', 60_000)).toBe(false);
       expect(await store.openBatches()).toEqual([]);
-      const empty = await store.createBroadcast(PAYLOAD, { ttl: 60, channel: 'nobody' });
+      const empty = await store.createBroadcast(PAYLOAD, { ttl: 60, target: { users: [], channels: ['nobody'] } });
       expect(await store.finishBroadcastIfDone(empty)).toBe(true);
       await store.failBroadcast(empty, 'too late');
       expect(await store.getBroadcast(empty)).toMatchObject({ status: 'done', error: null });
@@ -164,6 +164,58 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       await store.claimBatch(ref, 'a', 1);
       await new Promise((r) => setTimeout(r, 20));
       expect(await store.strandedBatches(0)).toEqual([ref]);
+    });
+
+    it('targets users and channels as a union, each subscription once; lists, counts and deletes a user', async () => {
+      const a1 = await store.saveSubscription(subscription(1), ORIGIN, ['news'], 'alice');
+      const a2 = await store.saveSubscription(subscription(2), ORIGIN, [], 'alice');
+      const b = await store.saveSubscription(subscription(3), ORIGIN, ['orders'], 'bob');
+      await store.saveSubscription(subscription(4), ORIGIN, ['news']);
+      await store.saveSubscription(subscription(5), ORIGIN, []);
+      const id = await store.createBroadcast(PAYLOAD, { ttl: 60, target: { users: ['alice'], channels: ['news', 'orders'] } });
+      expect(await store.getBroadcast(id)).toMatchObject({ total: 4, target: { users: ['alice'], channels: ['news', 'orders'] } });
+      expect((await store.dueDeliveries({ broadcastId: id, batch: 0 }, 0, 10)).map((d) => d.id)).toEqual(expect.arrayContaining([a1, a2, b]));
+      expect(await store.channelCounts()).toEqual({ total: 5, users: 2, channels: [{ channel: 'news', subscribers: 2 }, { channel: 'orders', subscribers: 1 }] });
+      await store.recordOutcomes({ broadcastId: id, batch: 0 }, [sent(a1)]);
+      const devices = await store.userSubscriptions('alice');
+      expect(devices.map((d) => [d.id, d.pushService, d.channels, d.lastOutcome?.state ?? null])).toEqual([[a1, ORIGIN, ['news'], 'sent'], [a2, ORIGIN, [], null]]);
+      expect(await store.pushServiceCounts(id)).toEqual({ [ORIGIN]: { pending: 3, sent: 1, failed: 0, gone: 0, unsent: 0 } });
+      expect(await store.deleteUser('alice')).toBe(2);
+      expect(await store.userSubscriptions('alice')).toEqual([]);
+      expect(await store.countSubscriptions()).toBe(3);
+    });
+
+    it('stops a broadcast: pending deliveries unsent, batches closed; an answer in flight still counts; lists newest first', async () => {
+      const { id, ids } = await broadcastTo(3);
+      const ref: BatchRef = { broadcastId: id, batch: 0 };
+      expect(await store.queueDepth()).toBe(3);
+      expect(await store.stopBroadcast(id, 'cancelled')).toBe(true);
+      expect(await store.stopBroadcast(id, 'expired')).toBe(false);
+      expect(await store.queueDepth()).toBe(0);
+      expect(await store.openBatches()).toEqual([]);
+      expect(await store.claimBatch(ref, 'a', 60_000)).toBe(false);
+      await store.recordOutcomes(ref, [sent(ids[0]!)]);
+      expect(await store.getBroadcast(id)).toMatchObject({ status: 'cancelled', total: 3, sent: 1, unsent: 2, pending: 0 });
+      const later = await store.createBroadcast(PAYLOAD, { ttl: 60, target: null });
+      expect((await store.listBroadcasts(1)).map((x) => x.id)).toEqual([later]);
+      expect((await store.listBroadcasts(5, later)).map((x) => x.id)).toEqual([id]);
+    });
+
+    it('keeps a scheduled broadcast without recipients until it starts, then snapshots who is there', async () => {
+      await store.saveSubscription(subscription(1), ORIGIN, []);
+      const sendAt = Date.now() + 60_000;
+      const id = await store.createBroadcast(PAYLOAD, { ttl: 60, target: null, sendAt });
+      expect(await store.getBroadcast(id)).toMatchObject({ status: 'scheduled', total: 0, sendAt });
+      expect(await store.openBatches()).toEqual([]);
+      const [due] = await store.scheduledBroadcasts();
+      expect(due!.id).toBe(id);
+      expect(due!.dueInMs).toBeGreaterThan(50_000);
+      await store.saveSubscription(subscription(2), ORIGIN, []);
+      expect(await store.startScheduled(id)).toBe(true);
+      expect(await store.startScheduled(id)).toBe(false);
+      expect(await store.getBroadcast(id)).toMatchObject({ status: 'queued', total: 2 });
+      expect(await store.openBatches(id)).toHaveLength(1);
+      expect(await store.scheduledBroadcasts()).toEqual([]);
     });
 
     it('keeps the first value of a shared setting', async () => {

@@ -1,6 +1,6 @@
 /**
  * The real `dwpush serve` for browser tests of the demo page: a child process (spawn-server.ts) with a
- * temp data dir and its SQLite file, serving `server/public/` and the built `dist/polyfill/`, and
+ * temp data dir and its SQLite file, the public channel `news`, serving `server/public/` and the built `dist/polyfill/`, and
  * allowed to push to one loopback test push service. The test reads what the server stored straight
  * from its database (read-only; WAL lets it read while the server writes).
  */
@@ -19,6 +19,8 @@ export interface DemoServer {
   url: string;
   /** The channels of the stored subscription with this endpoint, or null when none is stored. */
   channelsOf(endpoint: string): string[] | null;
+  /** The user a grant linked the stored subscription with this endpoint to (null: none), or undefined when none is stored. */
+  userOf(endpoint: string): string | null | undefined;
   /** Stops the server (SIGTERM, as Ctrl-C would) and removes its data. */
   close(): Promise<void>;
 }
@@ -26,9 +28,9 @@ export interface DemoServer {
 /** `args`: more `dwpush serve` flags (e.g. `--concurrency 1` to keep a broadcast running a while). */
 export async function startDemoServer(options: { allowPushOrigin: string; args?: string[] }): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dwp-demo-'));
-  const server = await spawnServer(['--data-dir', dir, '--allow-push-origin', options.allowPushOrigin, ...(options.args ?? [])], { DWP_ADMIN_TOKEN: ADMIN_TOKEN });
+  const server = await spawnServer(['--data-dir', dir, '--allow-push-origin', options.allowPushOrigin, '--public-channel', 'news', ...(options.args ?? [])], { DWP_ADMIN_TOKEN: ADMIN_TOKEN });
   const db = new Database(join(dir, DATABASE_FILE), { readonly: true, fileMustExist: true });
-  const subscription = db.prepare<[string], { id: number }>('SELECT id FROM subscriptions WHERE endpoint = ?');
+  const subscription = db.prepare<[string], { id: number; user_id: string | null }>('SELECT id, user_id FROM subscriptions WHERE endpoint = ?');
   const channels = db.prepare<[number], { channel: string }>('SELECT channel FROM subscription_channels WHERE subscription_id = ? ORDER BY channel');
   let closed: Promise<void> | undefined;
   return {
@@ -37,6 +39,7 @@ export async function startDemoServer(options: { allowPushOrigin: string; args?:
       const row = subscription.get(endpoint);
       return row ? channels.all(row.id).map((r) => r.channel) : null;
     },
+    userOf: (endpoint) => subscription.get(endpoint)?.user_id,
     close() {
       closed ??= (async () => {
         db.close();

@@ -9,6 +9,7 @@ import { BroadcastEngine, type BroadcastEngineOptions } from '../../server/broad
 import type { ClientRateLimitOptions } from '../../server/client-rate-limit.js';
 import { createPushConnections } from '../../server/push-connections.js';
 import { createPushOriginGuard } from '../../server/push-origin-guard.js';
+import { ServerMetrics } from '../../server/metrics.js';
 import { createRequestBuilder } from '../../server/request-builder.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 import type { Store } from '../../server/store/store.js';
@@ -18,11 +19,13 @@ import { LOOPBACK_TLS } from './loopback-tls.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const SUBJECT = 'mailto:ops@example.com';
+export const GRANT_SECRET = 'test-grant-secret-0123456789abcdef0123';
 
 export interface Harness {
   app: Hono;
   store: SqliteStore;
   engine: BroadcastEngine;
+  metrics: ServerMetrics;
   keys: VapidKeys;
   dir: string;
   /** app.request with JSON in and the admin token when `admin`. */
@@ -35,6 +38,7 @@ export async function startHarness(options: {
   publicDir?: string;
   polyfillDir?: string;
   workers?: number;
+  publicChannels?: string[];
   engine?: Partial<BroadcastEngineOptions>;
   clientRateLimit?: ClientRateLimitOptions;
   /** What the app and the engine see in place of the SQLite store (a store that fails on purpose). */
@@ -47,8 +51,9 @@ export async function startHarness(options: {
   const connections = createPushConnections({ maxSockets: 8, ca: LOOPBACK_TLS.cert });
   const builder = createRequestBuilder(options.workers ?? 0);
   const seen = options.wrapStore?.(store) ?? store;
+  const metrics = new ServerMetrics({ queueDepth: () => seen.queueDepth(), subscriptions: () => seen.countSubscriptions() });
   const engine = new BroadcastEngine({
-    store: seen, guard, connections, builder,
+    store: seen, guard, connections, builder, metrics,
     authorize: createVapidAuthorizer({ subject: SUBJECT, ...keys }),
     concurrency: 8, timeoutMs: 2000, retry: { baseDelayMs: 50, maxAttempts: 4 },
     log: (line) => { if (process.env.DWP_TEST_LOG) console.log(line); },
@@ -56,13 +61,14 @@ export async function startHarness(options: {
   });
   await engine.start();
   const app = createApp({
-    store: seen, engine, guard, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
+    store: seen, engine, guard, metrics, vapidPublicKey: keys.publicKey, adminTokenHash: hashAdminToken(ADMIN_TOKEN),
+    grantSecret: GRANT_SECRET, publicChannels: options.publicChannels ?? [],
     ...(options.clientRateLimit ? { clientRateLimit: options.clientRateLimit } : {}),
     ...(options.publicDir ? { publicDir: options.publicDir } : {}),
     ...(options.polyfillDir ? { polyfillDir: options.polyfillDir } : {}),
   });
   return {
-    app, store, engine, keys, dir,
+    app, store, engine, metrics, keys, dir,
     call(method, path, body, admin = false) {
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (admin) headers.Authorization = `Bearer ${ADMIN_TOKEN}`;
