@@ -12,6 +12,8 @@ export function broadcastView(b: BroadcastSummary | Broadcast, pushServices?: Pu
     target: b.target ?? 'everyone',
     createdAt: new Date(b.createdAt).toISOString(),
     ...(b.sendAt !== null ? { sendAt: new Date(b.sendAt).toISOString() } : {}),
+    ...(b.finishedAt !== null ? { finishedAt: new Date(b.finishedAt).toISOString() } : {}),
+    ...(b.title !== null ? { title: b.title } : {}),
     ...('problems' in b ? { problems: b.problems, failures: b.failures, ...(b.error ? { error: b.error } : {}) } : {}),
     ...(pushServices ? { pushServices } : {}),
   };

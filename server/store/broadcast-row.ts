@@ -11,7 +11,7 @@ export interface BroadcastRow extends SummaryRow {
 /** What a listing reads of a broadcast (target: JSON text, or the parsed value). */
 export interface SummaryRow {
   id: string; channel: string | null; target: string | BroadcastTarget | null; ttl: number | string; status: BroadcastStatus;
-  created_at: number | string; send_at: number | string | null;
+  created_at: number | string; send_at: number | string | null; finished_at: number | string | null; title: string | null;
   total: number | string; sent: number | string; failed: number | string; gone: number | string; unsent: number | string;
 }
 
@@ -20,6 +20,7 @@ export function toSummary(row: SummaryRow): BroadcastSummary {
   return {
     id: row.id, status: row.status, target: toTarget(row), ttl: Number(row.ttl), createdAt: Number(row.created_at),
     sendAt: row.send_at === null ? null : Number(row.send_at),
+    finishedAt: row.finished_at === null ? null : Number(row.finished_at), title: row.title,
     total, sent, failed, gone, unsent, pending: total - sent - failed - gone - unsent,
   };
 }

@@ -11,7 +11,8 @@ import {
 
 /** A listing's columns, counters summed over the broadcast's batches. */
 const SUMMARY = `b.id, b.status, b.channel, b.target, b.ttl, extract(epoch FROM b.created_at) * 1000 AS created_at,
-  extract(epoch FROM b.send_at) * 1000 AS send_at, b.total, b.unsent, coalesce(c.sent, 0) AS sent, coalesce(c.failed, 0) AS failed, coalesce(c.gone, 0) AS gone
+  extract(epoch FROM b.send_at) * 1000 AS send_at, extract(epoch FROM b.finished_at) * 1000 AS finished_at,
+  convert_from(b.payload, 'UTF8')::jsonb #>> '{notification,title}' AS title, b.total, b.unsent, coalesce(c.sent, 0) AS sent, coalesce(c.failed, 0) AS failed, coalesce(c.gone, 0) AS gone
   FROM broadcasts b LEFT JOIN LATERAL (SELECT sum(sent) AS sent, sum(failed) AS failed, sum(gone) AS gone FROM batches WHERE broadcast_id = b.id) c ON true`;
 
 /** Subscriptions written per statement by `saveSubscriptions`. */

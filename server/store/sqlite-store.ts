@@ -10,8 +10,10 @@ import {
 } from './store.js';
 
 const UNFINISHED = `('scheduled', 'queued', 'running')`;
+/** The message's title, read from the stored payload (UTF-8 JSON of the portable form; a row from a test may hold other bytes). */
+const TITLE = `CASE WHEN json_valid(CAST(b.payload AS TEXT)) THEN json_extract(CAST(b.payload AS TEXT), '$.notification.title') END AS title`;
 /** A listing's columns, counters summed over the broadcast's batches. */
-const SUMMARY = `b.id, b.status, b.channel, b.target, b.ttl, b.created_at, b.send_at, b.total, b.unsent,
+const SUMMARY = `b.id, b.status, b.channel, b.target, b.ttl, b.created_at, b.send_at, b.finished_at, ${TITLE}, b.total, b.unsent,
   coalesce((SELECT sum(sent) FROM batches WHERE broadcast_id = b.id), 0) AS sent,
   coalesce((SELECT sum(failed) FROM batches WHERE broadcast_id = b.id), 0) AS failed,
   coalesce((SELECT sum(gone) FROM batches WHERE broadcast_id = b.id), 0) AS gone`;
@@ -75,7 +77,7 @@ export class SqliteStore implements Store {
         FROM (SELECT subscription_id, row_number() OVER (ORDER BY subscription_id) AS rn FROM deliveries WHERE broadcast_id = @id)
         GROUP BY (rn - 1) / ${BATCH_SIZE}`),
       setTotal: db.prepare('UPDATE broadcasts SET total = ? WHERE id = ?'),
-      getBroadcast: db.prepare(`SELECT b.*, coalesce(c.sent, 0) AS sent, coalesce(c.failed, 0) AS failed, coalesce(c.gone, 0) AS gone
+      getBroadcast: db.prepare(`SELECT b.*, ${TITLE}, coalesce(c.sent, 0) AS sent, coalesce(c.failed, 0) AS failed, coalesce(c.gone, 0) AS gone
         FROM broadcasts b LEFT JOIN (SELECT sum(sent) AS sent, sum(failed) AS failed, sum(gone) AS gone FROM batches WHERE broadcast_id = @id) c
         WHERE b.id = @id`),
       fail: db.prepare(`UPDATE broadcasts SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`),

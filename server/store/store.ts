@@ -78,6 +78,10 @@ export interface BroadcastSummary {
   ttl: number;
   createdAt: number;
   sendAt: number | null;
+  /** When it became final (done, failed, cancelled, expired); null before. */
+  finishedAt: number | null;
+  /** The message's `notification.title`, for lists (the payload is the portable form, which always has one). */
+  title: string | null;
   total: number;
   sent: number;
   failed: number;

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { describeInChromium } from '../support/chromium.js';
 import { ADMIN_TOKEN, type DemoServer } from '../support/demo-server.js';
 import { openDemoContext, startDemoStack, type DemoStack } from '../support/demo-stack.js';
+import type { Answer } from '../support/mock-push-service.js';
 import { seriousAxeViolations, sidewaysOverflow } from '../support/page-checks.js';
 
 const LONG = 'x'.repeat(180);
@@ -20,7 +21,8 @@ describeInChromium('demo page layout and accessibility in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    stack = await startDemoStack();
+    // One delivery at a time, one attempt each: a broadcast to slow subscribers stays under way a while.
+    stack = await startDemoStack(['--concurrency', '1', '--max-attempts', '1', '--public-channel', 'slow', '--public-channel', 'refusing']);
     ({ server } = stack);
   }, 60_000);
   afterAll(() => stack?.close());
@@ -58,8 +60,33 @@ describeInChromium('demo page layout and accessibility in Chromium', () => {
     await page.getByRole('button', { name: 'Copy as curl' }).click();
     await expect.poll(() => page.locator('#curl-command').textContent()).toContain('curl -X POST');
     await check('long preview, progress and curl command');
+
+    // The history: a broadcast whose deliveries failed, one under way (charted per push service), a long title.
+    await subscribe('refusing', [{ status: 403 }]);
+    for (let i = 0; i < 3; i++) await subscribe('slow', [{ status: 201, delayMs: 1500 }]);
+    await page.getByLabel('Channel').fill('refusing');
+    await page.getByRole('button', { name: 'Broadcast', exact: true }).click();
+    await expect.poll(() => page.locator('.broadcast .failures').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.getByLabel('Channel').fill('slow');
+    await page.getByRole('button', { name: 'Broadcast', exact: true }).click();
+    const running = page.locator('.broadcast--running').first();
+    await expect.poll(() => running.locator('.service-chart').count(), { timeout: 10_000 }).toBe(1);
+    await check('history with failures and a broadcast under way');
+
+    await running.getByRole('button', { name: /^Cancel broadcast/ }).click();
+    await expect.poll(() => page.getByRole('dialog').isVisible()).toBe(true);
+    await check('the cancel dialog');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel broadcast' }).click();
+    await expect.poll(() => page.locator('.broadcast--cancelled').count(), { timeout: 5000 }).toBeGreaterThan(0);
   }
 
+  async function subscribe(channel: string, answers: Answer[]) {
+    const response = await fetch(`${server.url}/api/subscriptions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ subscription: stack.push.subscribe(answers).subscription, channels: [channel] }),
+    });
+    expect(response.status).toBe(201);
+  }
 
   for (const width of [390, 1280]) {
     it(`at ${width} px nothing scrolls sideways in any heavy state, and axe finds no serious violation`, async () => {

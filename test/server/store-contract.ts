@@ -196,9 +196,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       expect(await store.claimBatch(ref, 'a', 60_000)).toBe(false);
       await store.recordOutcomes(ref, [sent(ids[0]!)]);
       expect(await store.getBroadcast(id)).toMatchObject({ status: 'cancelled', total: 3, sent: 1, unsent: 2, pending: 0 });
-      const later = await store.createBroadcast(PAYLOAD, { ttl: 60, target: null });
+      const titled = new TextEncoder().encode('{"web_push":8030,"notification":{"title":"Shipped “today”","navigate":"https://a.example/"}}');
+      const later = await store.createBroadcast(titled, { ttl: 60, target: null });
       expect((await store.listBroadcasts(1)).map((x) => x.id)).toEqual([later]);
-      expect((await store.listBroadcasts(5, later)).map((x) => x.id)).toEqual([id]);
+      // What a console lists: the message's title, and when a final broadcast finished.
+      expect((await store.listBroadcasts(1))[0]).toMatchObject({ title: 'Shipped “today”', finishedAt: null });
+      const [stopped] = await store.listBroadcasts(5, later);
+      expect(stopped).toMatchObject({ id, title: null });
+      expect(stopped!.finishedAt).toBeGreaterThan(Date.now() - 60_000);
+      expect(await store.getBroadcast(later)).toMatchObject({ title: 'Shipped “today”', finishedAt: null });
     });
 
     it('keeps a scheduled broadcast without recipients until it starts, then snapshots who is there', async () => {
