@@ -32,9 +32,9 @@ const LEGACY = { title: 'Example Shop', body: 'Your order has shipped', url: 'ht
 const MESSAGE = { web_push: 8030, notification: { title: 'Your order has shipped', body: 'Parcel 4417 arrives on Thursday', navigate: 'https://shop.example/orders/4417' } };
 
 /** Runs one guide line in `sh`, `npx dwpush` being the built CLI and the server the one the guide started. */
-function sh(line: string, env: Record<string, string> = {}): ChildProcess {
+function sh(line: string, env: Record<string, string> = {}, detached = false): ChildProcess {
   const command = line.replace(/^DWP_ADMIN_TOKEN=\.\.\. /, '').replaceAll('npx dwpush', `"${process.execPath}" "${DWPUSH}"`).replaceAll('http://127.0.0.1:8080', serverURL);
-  return spawn('sh', ['-c', command], { cwd: dir, env: { ...process.env, DWP_ADMIN_TOKEN: ADMIN_TOKEN, DWP_DATA_DIR: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn('sh', ['-c', command], { cwd: dir, env: { ...process.env, DWP_ADMIN_TOKEN: ADMIN_TOKEN, DWP_DATA_DIR: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
 }
 
 function run(line: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -69,7 +69,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'messages', 'sale.json'), JSON.stringify({ web_push: 8030, notification: { title: 'Sale', navigate: 'https://shop.example/sale' } }));
 });
 afterAll(async () => {
-  server?.kill('SIGKILL');
+  // The server runs under `sh`: kill its whole process group, or `dwpush serve` outlives the test.
+  if (server?.pid) process.kill(-server.pid, 'SIGKILL');
   await mock.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -90,7 +91,7 @@ const CHECKS: Record<string, (line: string) => Promise<void>> = {
     expect(result.stdout.replace(/in [\d.]+ s/, 'in X s')).toBe(shown);
   },
   'npx dwpush serve --data-dir .dwp-data': async (line) => {
-    server = sh(line, { DWP_PORT: '0', DWP_ALLOW_PUSH_ORIGIN: mock.origin });
+    server = sh(line, { DWP_PORT: '0', DWP_ALLOW_PUSH_ORIGIN: mock.origin }, true);
     let output = '';
     server.stdout!.on('data', (c: Buffer) => { output += c; });
     server.stderr!.on('data', (c: Buffer) => { output += c; });
